@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { LIMITS } from "./limits";
+
+export const uuidSchema = z.uuid();
+/** Launcher user ids are opaque strings, not necessarily UUIDs (DESIGN §5). */
+export const userIdSchema = z.string().min(1).max(LIMITS.max_user_id_chars);
+export const timestampSchema = z.iso.datetime({ offset: true });
+export const cursorSchema = z.string().min(1).max(512);
+export const pageLimitSchema = z.coerce.number().int().min(1).max(LIMITS.max_page_size);
+
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+}
