@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the gateway reads (DESIGN §6, §11), its default and why.
+ * Parsed once at start by `loadConfig`; nothing else in the gateway touches process.env.
+ * Defaults marked DEV are sandbox-only secrets: production refuses them (§9 rule 9).
+ */
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalUrl = z.url().optional();
+const optionalString = z.string().min(1).optional();
+
+/** Empty strings count as unset, so `FOO=` in an env file behaves like no FOO at all. */
+export function dropEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== "") out[k] = v;
+  return out;
+}
+
+export const envSchema = z.object({
+  /** production turns on the refusal of placeholder secrets and the built-in sandbox. */
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** auto: sandbox when TASKER_API_URL is unset, else the gateway alone against that Tasker. */
+  NODEDC_MODE: z.enum(["auto", "sandbox", "gateway"]).default("auto"),
+  /** Loopback by default so a dev machine never exposes the sandbox by accident. */
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** 4100 is the documented port of the gateway; 0 picks a free one (tests). */
+  PORT: int(0, 65535).default(4100),
+  /** The URL agents reach us at; printed in pair commands. Default http://HOST:PORT. */
+  PUBLIC_URL: optionalUrl,
+  /** Unset → embedded PGlite served over the wire protocol; production requires a real Postgres. */
+  DATABASE_URL: optionalString,
+  /** Where embedded PGlite keeps its files; `memory://` keeps nothing (tests). */
+  PGLITE_DATA_DIR: z.string().min(1).default(".data/pglite"),
+  /** Pool size per replica; Postgres connections are the scarce resource. */
+  DATABASE_POOL_MAX: int(1, 100).default(10),
+  /** Unset → in sandbox mode the built-in Plane-compatible sandbox is started. */
+  TASKER_API_URL: optionalUrl,
+  /** The gateway's service key for Tasker; agents never see it. DEV default in sandbox. */
+  TASKER_API_KEY: optionalString,
+  /** The single Tasker workspace this gateway serves. */
+  TASKER_WORKSPACE_SLUG: z.string().min(1).default("nodedc"),
+  /** Upstream budget per service key (Plane's default is 60/min). */
+  TASKER_RATE_LIMIT_PER_MIN: int(1, 1_000_000).default(60),
+  /** A Tasker call that takes longer is abandoned (reads retry, writes reconcile). */
+  TASKER_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  /** Port of the built-in sandbox Tasker in sandbox mode. */
+  TASKER_SANDBOX_PORT: int(0, 65535).default(4110),
+  /** Per-key limit of the built-in sandbox, like Plane's 60/min; benchmarks lift it. */
+  TASKER_SANDBOX_RATE_LIMIT_PER_MIN: int(1, 1_000_000).default(60),
+  /** HS256 secret of Launcher JWTs (or use LAUNCHER_JWKS_URL). DEV default in sandbox. */
+  LAUNCHER_JWT_SECRET: optionalString,
+  /** JWKS of Launcher for asymmetric JWTs; takes precedence over the secret when both are set. */
+  LAUNCHER_JWKS_URL: optionalUrl,
+  /** Expected `iss` of Launcher JWTs. */
+  LAUNCHER_JWT_ISSUER: z.string().min(1).default("nodedc-launcher"),
+  /** Set → owner status is also checked at request time against Launcher (§6). */
+  LAUNCHER_API_URL: optionalUrl,
+  /** Bearer credential for LAUNCHER_API_URL, when Launcher asks for one. */
+  LAUNCHER_API_TOKEN: optionalString,
+  /** How long a checked owner status is trusted before asking Launcher again. */
+  OWNER_STATUS_TTL_S: int(1, 86_400).default(60),
+  /** How long Launcher may be unreachable before owners fail closed. */
+  OWNER_STATUS_GRACE_S: int(0, 86_400).default(300),
+  /** HMAC key for token and pairing-code hashes: a DB dump alone cannot test guesses. DEV default in sandbox. */
+  TOKEN_PEPPER: optionalString,
+  /** Per-token tool calls per minute. */
+  AGENT_RATE_LIMIT_PER_MIN: int(1, 1_000_000).default(120),
+  /** Per-owner tool calls per minute, over all of the owner's agents. */
+  OWNER_RATE_LIMIT_PER_MIN: int(1, 1_000_000).default(600),
+  /** Pairing exchanges per client IP per minute: 8 chars of 20 letters resist guessing only if attempts are slow. */
+  PAIRING_RATE_LIMIT_PER_IP_PER_MIN: int(1, 1_000_000).default(10),
+  /** Pairing exchanges per minute over all IPs: caps distributed guessing. */
+  PAIRING_RATE_LIMIT_GLOBAL_PER_MIN: int(1, 1_000_000).default(300),
+  /** Take the client IP from X-Forwarded-For (only behind a proxy that sets it). */
+  TRUST_PROXY: z.stringbool().default(false),
+  /** last_seen_at/last_used_at are written at most once per this many seconds per token. */
+  LAST_SEEN_WRITE_INTERVAL_S: int(0, 3600).default(30),
+  /** pino level. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
