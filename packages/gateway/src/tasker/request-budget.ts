@@ -152,13 +152,14 @@ export class RequestBudget {
     const own = (this.queues.get(agentId)?.length ?? 0) + 1;
     let position = own;
     for (const [other, q] of this.queues) if (other !== agentId) position += Math.min(q.length, own);
+    // Slot k (0-based) of the future: the free ones now, then each current grant's expiry,
+    // and every later slot one window after the slot perWindow places before it.
     const free = this.perWindow - this.grants.length;
-    let slotAt: number;
-    if (position <= free) slotAt = now;
-    else {
-      const idx = position - free - 1;
-      slotAt = idx < this.grants.length ? (this.grants[idx] as number) + this.windowMs : Number.POSITIVE_INFINITY;
-    }
+    const k = position - 1;
+    const base = k % this.perWindow;
+    const cycles = Math.floor(k / this.perWindow);
+    const baseAt = base < free ? now : (this.grants[base - free] as number) + this.windowMs;
+    const slotAt = baseAt + cycles * this.windowMs;
     return Math.max(slotAt, this.pausedUntil) - now;
   }
 
