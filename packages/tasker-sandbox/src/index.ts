@@ -1,0 +1,30 @@
+export { startTaskerSandbox, DEFAULT_SANDBOX_PORT, DEFAULT_SANDBOX_HOST, type SandboxHandle } from "./server";
+export {
+  createSandbox,
+  DEFAULT_RATE_LIMIT_PER_MIN,
+  type SandboxOptions,
+  type SandboxKeys,
+  type InProcessSandbox,
+} from "./sandbox";
+export { createSandboxApp, type SandboxAppDeps, type SandboxEnv } from "./app";
+export { FIXTURE, seedFixture } from "./fixture";
+export { SandboxStore } from "./store/sandbox-store";
+export { RequestLog, type RequestLogEntry, type RequestLogFilter } from "./request-log/request-log";
+export { FaultInjector, FAULT_MODES, type FaultMode, type FaultRule, type ActiveFault } from "./faults/fault-injector";
+export { MALFORMED_BODY } from "./faults/apply-fault";
+export { SlidingWindowLimiter } from "./rate-limit/sliding-window";
+export { ROLE_ADMIN, ROLE_MEMBER, ROLE_GUEST } from "./store/records";
+export type {
+  ApiKeyRecord,
+  UserRecord,
+  ProjectRecord,
+  MemberRecord,
+  StateRecord,
+  LabelRecord,
+  WorkItemRecord,
+  CommentRecord,
+  ActivityRecord,
+  ProjectRole,
+  Priority,
+  StateGroup,
+} from "./store/records";

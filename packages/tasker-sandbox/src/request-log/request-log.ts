@@ -1,0 +1,87 @@
+/**
+ * Every API request the sandbox saw, keyless: tests use it to prove "zero Tasker calls" or
+ * "zero DELETE". The key value is never stored, only the user id and the fixture key label.
+ */
+export interface RequestLogEntry {
+  seq: number;
+  method: string;
+  path: string;
+  query: string;
+  /** User the key belongs to, or null when there was no valid key. */
+  userId: string | null;
+  /** Fixture label of the key ("service", "demoOwner", …), "unknown" for an invalid key, null without one. */
+  keyLabel: string | null;
+  status: number;
+  /** Set when a fault rule answered instead of the API. */
+  fault: string | null;
+  startedAt: string;
+  durationMs: number;
+}
+
+export interface RequestLogFilter {
+  method?: string;
+  pathIncludes?: string;
+  pathMatches?: RegExp;
+  keyLabel?: string;
+  userId?: string;
+  status?: number;
+}
+
+const DEFAULT_CAPACITY = 200_000;
+
+export class RequestLog {
+  private items: RequestLogEntry[] = [];
+  private nextSeq = 1;
+  private dropped = 0;
+
+  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+
+  record(entry: Omit<RequestLogEntry, "seq">): RequestLogEntry {
+    const full = { seq: this.nextSeq++, ...entry };
+    this.items.push(full);
+    if (this.items.length > this.capacity) {
+      this.items.splice(0, this.items.length - this.capacity);
+      this.dropped++;
+    }
+    return full;
+  }
+
+  entries(filter: RequestLogFilter = {}): RequestLogEntry[] {
+    return this.items.filter((e) => matches(e, filter));
+  }
+
+  count(filter: RequestLogFilter = {}): number {
+    let n = 0;
+    for (const e of this.items) if (matches(e, filter)) n++;
+    return n;
+  }
+
+  /** Entries recorded after the given sequence number (for "since this point" assertions). */
+  since(seq: number): RequestLogEntry[] {
+    return this.items.filter((e) => e.seq > seq);
+  }
+
+  /** Sequence number of the last entry, 0 when empty. */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.dropped = 0;
+  }
+}
+
+function matches(e: RequestLogEntry, f: RequestLogFilter): boolean {
+  if (f.method !== undefined && e.method !== f.method.toUpperCase()) return false;
+  if (f.pathIncludes !== undefined && !e.path.includes(f.pathIncludes)) return false;
+  if (f.pathMatches !== undefined && !f.pathMatches.test(e.path)) return false;
+  if (f.keyLabel !== undefined && e.keyLabel !== f.keyLabel) return false;
+  if (f.userId !== undefined && e.userId !== f.userId) return false;
+  if (f.status !== undefined && e.status !== f.status) return false;
+  return true;
+}

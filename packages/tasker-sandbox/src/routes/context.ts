@@ -1,0 +1,49 @@
+import type { Context } from "hono";
+import { PlaneError } from "../http/plane-error";
+import type { ApiKeyRecord, UserRecord } from "../store/records";
+import type { SandboxStore } from "../store/sandbox-store";
+import { parseShape, type Shape } from "../serializers/shape";
+
+/** What every endpoint handler receives once auth, permission and throttle have passed. */
+export interface RequestContext {
+  c: Context;
+  store: SandboxStore;
+  user: UserRecord;
+  apiKey: ApiKeyRecord;
+  params: Record<string, string>;
+  query: Record<string, string>;
+}
+
+export type EndpointHandler = (rc: RequestContext) => Response | Promise<Response>;
+
+export function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+export function noContent(): Response {
+  return new Response(null, { status: 204 });
+}
+
+export function shapeOf(rc: RequestContext): Shape {
+  return parseShape(rc.query);
+}
+
+/** DRF's JSONParser: empty body → {}, broken JSON → 400 "JSON parse error - …" (§4). */
+export async function readJsonBody(rc: RequestContext): Promise<Record<string, unknown>> {
+  const text = await rc.c.req.text();
+  if (text.trim() === "") return {};
+  const contentType = rc.c.req.header("content-type") ?? "";
+  if (contentType !== "" && !contentType.toLowerCase().includes("json"))
+    throw PlaneError.unsupportedMediaType(contentType.split(";")[0]?.trim() ?? contentType);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw PlaneError.parseError(`JSON parse error - ${(e as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    const kind = Array.isArray(parsed) ? "list" : parsed === null ? "NoneType" : typeof parsed === "string" ? "str" : typeof parsed === "number" ? "int" : "bool";
+    throw PlaneError.nonField(`Invalid data. Expected a dictionary, but got ${kind}.`);
+  }
+  return parsed as Record<string, unknown>;
+}

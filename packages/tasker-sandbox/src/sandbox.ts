@@ -1,0 +1,92 @@
+import type { Hono } from "hono";
+import { createSandboxApp, type SandboxEnv } from "./app";
+import { FaultInjector } from "./faults/fault-injector";
+import { FIXTURE, seedFixture } from "./fixture";
+import { SlidingWindowLimiter } from "./rate-limit/sliding-window";
+import { RequestLog } from "./request-log/request-log";
+import { SandboxStore } from "./store/sandbox-store";
+
+export const DEFAULT_RATE_LIMIT_PER_MIN = 60;
+
+export interface SandboxOptions {
+  /** 0 = random; default 4110. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Per-key requests per minute (Plane: 60); `is_service` keys get 5×. */
+  rateLimitPerMin?: number;
+  /** Accepted as the service user's key instead of the fixture one (e.g. TASKER_API_KEY). */
+  serviceApiKey?: string;
+  /** Mount the `/_sandbox/` control endpoints (default true). */
+  controlRoutes?: boolean;
+}
+
+export interface SandboxKeys {
+  service: string;
+  demoOwner: string;
+  guest: string;
+  outsider: string;
+  /** An inactive key (→ 403 "Given API token is not valid"). */
+  inactive: string;
+  /** An expired key (→ 403). */
+  expired: string;
+  /** Key of inactive@nodedc.local, whose DEMO membership is inactive. */
+  inactiveMember: string;
+  /** Key of secret.owner@nodedc.local (admin of SECRET only). */
+  secretOwner: string;
+}
+
+export interface InProcessSandbox {
+  app: Hono<SandboxEnv>;
+  workspaceSlug: "nodedc";
+  keys: SandboxKeys;
+  requestLog: RequestLog;
+  faults: FaultInjector;
+  store: SandboxStore;
+  /** Back to the seeded fixture; clears the request log, faults and rate-limit windows. */
+  reset(): void;
+}
+
+/** The whole sandbox without a socket: use `sandbox.app.request(...)` in tests. */
+export function createSandbox(opts: SandboxOptions = {}): InProcessSandbox {
+  const store = new SandboxStore();
+  const requestLog = new RequestLog();
+  const faults = new FaultInjector();
+  const limiter = new SlidingWindowLimiter();
+  const seedOptions = opts.serviceApiKey ? { serviceApiKey: opts.serviceApiKey } : {};
+  const reset = () => {
+    seedFixture(store, seedOptions);
+    requestLog.clear();
+    faults.clear();
+    limiter.reset();
+  };
+  seedFixture(store, seedOptions);
+  const app = createSandboxApp({
+    store,
+    requestLog,
+    faults,
+    limiter,
+    rateLimitPerMin: opts.rateLimitPerMin ?? DEFAULT_RATE_LIMIT_PER_MIN,
+    controlRoutes: opts.controlRoutes ?? true,
+    reset,
+  });
+  const { keys } = FIXTURE;
+  return {
+    app,
+    workspaceSlug: "nodedc",
+    keys: {
+      service: opts.serviceApiKey ?? keys.service,
+      demoOwner: keys.demoOwner,
+      guest: keys.guest,
+      outsider: keys.outsider,
+      inactive: keys.inactive,
+      expired: keys.expired,
+      inactiveMember: keys.inactiveMember,
+      secretOwner: keys.secretOwner,
+    },
+    requestLog,
+    faults,
+    store,
+    reset,
+  };
+}

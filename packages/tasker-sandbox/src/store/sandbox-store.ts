@@ -1,0 +1,419 @@
+import { randomUUID } from "node:crypto";
+import { MonotonicClock } from "../http/timestamps";
+import {
+  ROLE_MEMBER,
+  type ActivityRecord,
+  type ApiKeyRecord,
+  type CommentRecord,
+  type LabelRecord,
+  type MemberRecord,
+  type ProjectRecord,
+  type ProjectRole,
+  type StateRecord,
+  type UserRecord,
+  type WorkItemRecord,
+  type WorkspaceRecord,
+} from "./records";
+
+/** Work items that Plane's `issue_objects` manager shows (PLANE_API §3: no archived, draft or deleted). */
+export function isVisibleWorkItem(item: WorkItemRecord): boolean {
+  return item.deletedAt === null && item.archivedAt === null && !item.isDraft;
+}
+
+function refKey(projectId: string, source: string, id: string): string {
+  return `${projectId}\u0000${source}\u0000${id}`;
+}
+
+/**
+ * The sandbox's database: plain Maps, indexes kept by hand so every request is O(page).
+ * Tests may read and change it directly (e.g. `setMemberActive`) — that is the point.
+ */
+export class SandboxStore {
+  readonly clock = new MonotonicClock();
+  readonly workspace: WorkspaceRecord = { id: "", slug: "", name: "" };
+  private readonly users = new Map<string, UserRecord>();
+  private readonly workspaceRoles = new Map<string, ProjectRole>();
+  private readonly keysByToken = new Map<string, ApiKeyRecord>();
+  private readonly projects = new Map<string, ProjectRecord>();
+  /** Insertion order = the users' project sort order. */
+  private readonly projectOrder: string[] = [];
+  private readonly membersByProject = new Map<string, Map<string, MemberRecord>>();
+  private readonly states = new Map<string, StateRecord>();
+  private readonly labels = new Map<string, LabelRecord>();
+  private readonly workItems = new Map<string, WorkItemRecord>();
+  /** Visible work items per project, ascending by created_at. */
+  private readonly visibleByProject = new Map<string, WorkItemRecord[]>();
+  private readonly lastSequence = new Map<string, number>();
+  private readonly maxSortOrderByState = new Map<string, number>();
+  private readonly itemsByRef = new Map<string, Set<string>>();
+  private readonly comments = new Map<string, CommentRecord>();
+  private readonly commentsByItem = new Map<string, CommentRecord[]>();
+  private readonly activitiesByItem = new Map<string, ActivityRecord[]>();
+
+  clear(): void {
+    this.users.clear();
+    this.workspaceRoles.clear();
+    this.keysByToken.clear();
+    this.projects.clear();
+    this.projectOrder.length = 0;
+    this.membersByProject.clear();
+    this.states.clear();
+    this.labels.clear();
+    this.workItems.clear();
+    this.visibleByProject.clear();
+    this.lastSequence.clear();
+    this.maxSortOrderByState.clear();
+    this.itemsByRef.clear();
+    this.comments.clear();
+    this.commentsByItem.clear();
+    this.activitiesByItem.clear();
+    this.clock.reset();
+  }
+
+  newId(): string {
+    return randomUUID();
+  }
+
+  now(): number {
+    return this.clock.next();
+  }
+
+  // ── workspace, users, keys ────────────────────────────────────────────────
+
+  setWorkspace(workspace: WorkspaceRecord): void {
+    Object.assign(this.workspace, workspace);
+  }
+
+  addUser(user: UserRecord): UserRecord {
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  getUser(id: string): UserRecord | undefined {
+    return this.users.get(id);
+  }
+
+  userByEmail(email: string): UserRecord | undefined {
+    const wanted = email.toLowerCase();
+    for (const user of this.users.values()) if (user.email.toLowerCase() === wanted) return user;
+    return undefined;
+  }
+
+  /** Workspace membership (Plane's WorkspaceMember): needed for every workspace route. */
+  addWorkspaceMember(userId: string, role: ProjectRole = ROLE_MEMBER): void {
+    this.workspaceRoles.set(userId, role);
+  }
+
+  removeWorkspaceMember(userId: string): void {
+    this.workspaceRoles.delete(userId);
+  }
+
+  workspaceRole(userId: string): ProjectRole | undefined {
+    return this.workspaceRoles.get(userId);
+  }
+
+  addApiKey(key: ApiKeyRecord): ApiKeyRecord {
+    this.keysByToken.set(key.token, key);
+    return key;
+  }
+
+  findApiKey(token: string): ApiKeyRecord | undefined {
+    return this.keysByToken.get(token);
+  }
+
+  removeApiKey(token: string): boolean {
+    return this.keysByToken.delete(token);
+  }
+
+  // ── projects and members ──────────────────────────────────────────────────
+
+  addProject(project: ProjectRecord): ProjectRecord {
+    this.projects.set(project.id, project);
+    this.projectOrder.push(project.id);
+    this.membersByProject.set(project.id, new Map());
+    this.visibleByProject.set(project.id, []);
+    this.lastSequence.set(project.id, 0);
+    return project;
+  }
+
+  getProject(id: string): ProjectRecord | undefined {
+    return this.projects.get(id);
+  }
+
+  projectByIdentifier(identifier: string): ProjectRecord | undefined {
+    for (const project of this.projects.values()) if (project.identifier === identifier) return project;
+    return undefined;
+  }
+
+  listProjects(): ProjectRecord[] {
+    return this.projectOrder.map((id) => this.projects.get(id)).filter((p): p is ProjectRecord => p !== undefined);
+  }
+
+  addMember(projectId: string, userId: string, role: ProjectRole = ROLE_MEMBER, isActive = true): MemberRecord {
+    const members = this.membersByProject.get(projectId);
+    if (!members) throw new Error(`unknown project ${projectId}`);
+    const existing = members.get(userId);
+    if (existing) {
+      existing.role = role;
+      existing.isActive = isActive;
+      return existing;
+    }
+    const member: MemberRecord = {
+      id: this.newId(),
+      projectId,
+      userId,
+      role,
+      isActive,
+      sortOrder: 65535,
+      createdAt: this.now(),
+    };
+    members.set(userId, member);
+    return member;
+  }
+
+  setMemberActive(projectId: string, userId: string, isActive: boolean): void {
+    const member = this.membersByProject.get(projectId)?.get(userId);
+    if (!member) throw new Error(`user ${userId} is not a member of project ${projectId}`);
+    member.isActive = isActive;
+  }
+
+  setMemberRole(projectId: string, userId: string, role: ProjectRole): void {
+    const member = this.membersByProject.get(projectId)?.get(userId);
+    if (!member) throw new Error(`user ${userId} is not a member of project ${projectId}`);
+    member.role = role;
+  }
+
+  /** Membership row whether active or not. */
+  membership(projectId: string, userId: string): MemberRecord | undefined {
+    return this.membersByProject.get(projectId)?.get(userId);
+  }
+
+  activeMembership(projectId: string, userId: string): MemberRecord | undefined {
+    const member = this.membership(projectId, userId);
+    return member?.isActive ? member : undefined;
+  }
+
+  /** All member rows of a project, inactive ones included (as Plane's member list, §1). */
+  listMembers(projectId: string): MemberRecord[] {
+    return [...(this.membersByProject.get(projectId)?.values() ?? [])];
+  }
+
+  /** Projects where the user is an active member, in project order. */
+  activeProjectIdsOf(userId: string): string[] {
+    return this.projectOrder.filter((pid) => this.activeMembership(pid, userId) !== undefined);
+  }
+
+  // ── states and labels ─────────────────────────────────────────────────────
+
+  addState(state: StateRecord): StateRecord {
+    this.states.set(state.id, state);
+    return state;
+  }
+
+  getState(id: string): StateRecord | undefined {
+    return this.states.get(id);
+  }
+
+  /** Non-triage states of a project sorted by sequence (§3). */
+  listStates(projectId: string): StateRecord[] {
+    const out: StateRecord[] = [];
+    for (const state of this.states.values()) if (state.projectId === projectId && !state.isTriage) out.push(state);
+    return out.sort((a, b) => a.sequence - b.sequence || a.createdAt - b.createdAt);
+  }
+
+  defaultState(projectId: string): StateRecord | undefined {
+    for (const state of this.states.values()) if (state.projectId === projectId && state.isDefault) return state;
+    return undefined;
+  }
+
+  addLabel(label: LabelRecord): LabelRecord {
+    this.labels.set(label.id, label);
+    return label;
+  }
+
+  getLabel(id: string): LabelRecord | undefined {
+    return this.labels.get(id);
+  }
+
+  /** Labels of the given projects, `-created_at` (§3). */
+  listLabels(projectIds: ReadonlySet<string>): LabelRecord[] {
+    const out: LabelRecord[] = [];
+    for (const label of this.labels.values()) if (projectIds.has(label.projectId)) out.push(label);
+    return out.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  // ── work items ────────────────────────────────────────────────────────────
+
+  /** Next per-project sequence id; never reused, even after a delete (§3). */
+  nextSequenceId(projectId: string): number {
+    const next = (this.lastSequence.get(projectId) ?? 0) + 1;
+    this.lastSequence.set(projectId, next);
+    return next;
+  }
+
+  /** §3: 65535, or the highest sort_order in the same state + 10000. */
+  nextSortOrder(stateId: string | null): number {
+    const key = stateId ?? "";
+    const max = this.maxSortOrderByState.get(key);
+    return max === undefined ? 65535 : max + 10000;
+  }
+
+  insertWorkItem(item: WorkItemRecord): WorkItemRecord {
+    this.workItems.set(item.id, item);
+    this.noteSortOrder(item);
+    if (item.externalId !== null && item.externalSource !== null) this.indexRef(item);
+    if (isVisibleWorkItem(item)) this.addVisible(item);
+    const last = this.lastSequence.get(item.projectId) ?? 0;
+    if (item.sequenceId > last) this.lastSequence.set(item.projectId, item.sequenceId);
+    return item;
+  }
+
+  /** Raw row, deleted/archived/draft included. */
+  getWorkItemRaw(id: string): WorkItemRecord | undefined {
+    return this.workItems.get(id);
+  }
+
+  /** What the API sees: visible rows only. */
+  getWorkItem(id: string): WorkItemRecord | undefined {
+    const item = this.workItems.get(id);
+    return item && isVisibleWorkItem(item) ? item : undefined;
+  }
+
+  /** Visible items of a project, ascending created_at. Do not mutate. */
+  visibleWorkItems(projectId: string): readonly WorkItemRecord[] {
+    return this.visibleByProject.get(projectId) ?? [];
+  }
+
+  countWorkItems(projectId?: string, opts: { includeDeleted?: boolean } = {}): number {
+    if (opts.includeDeleted) {
+      let n = 0;
+      for (const item of this.workItems.values()) if (projectId === undefined || item.projectId === projectId) n++;
+      return n;
+    }
+    if (projectId !== undefined) return this.visibleWorkItems(projectId).length;
+    let n = 0;
+    for (const list of this.visibleByProject.values()) n += list.length;
+    return n;
+  }
+
+  workItemBySequence(projectId: string, sequenceId: number): WorkItemRecord | undefined {
+    for (const item of this.visibleWorkItems(projectId)) if (item.sequenceId === sequenceId) return item;
+    return undefined;
+  }
+
+  /**
+   * Non-deleted items with this external pair in the project; archived and draft ones count
+   * for the 409 check (§5).
+   */
+  workItemsByExternalRef(projectId: string, source: string, externalId: string): WorkItemRecord[] {
+    const ids = this.itemsByRef.get(refKey(projectId, source, externalId));
+    if (!ids) return [];
+    const out: WorkItemRecord[] = [];
+    for (const id of ids) {
+      const item = this.workItems.get(id);
+      if (item && item.deletedAt === null) out.push(item);
+    }
+    return out;
+  }
+
+  /** Apply changes to a row and keep the indexes right. */
+  updateWorkItem(item: WorkItemRecord, changes: Partial<WorkItemRecord>): WorkItemRecord {
+    const wasVisible = isVisibleWorkItem(item);
+    if (item.externalId !== null && item.externalSource !== null) this.unindexRef(item);
+    Object.assign(item, changes);
+    if (item.externalId !== null && item.externalSource !== null) this.indexRef(item);
+    this.noteSortOrder(item);
+    const visible = isVisibleWorkItem(item);
+    if (wasVisible && !visible) this.removeVisible(item);
+    if (!wasVisible && visible) this.addVisible(item);
+    return item;
+  }
+
+  softDeleteWorkItem(item: WorkItemRecord, at: number): void {
+    this.updateWorkItem(item, { deletedAt: at });
+  }
+
+  // ── comments and activities ───────────────────────────────────────────────
+
+  insertComment(comment: CommentRecord): CommentRecord {
+    this.comments.set(comment.id, comment);
+    const list = this.commentsByItem.get(comment.workItemId) ?? [];
+    list.push(comment);
+    this.commentsByItem.set(comment.workItemId, list);
+    return comment;
+  }
+
+  /** Comments of a work item, ascending created_at, deleted ones excluded. */
+  listComments(workItemId: string): CommentRecord[] {
+    return (this.commentsByItem.get(workItemId) ?? []).filter((c) => c.deletedAt === null);
+  }
+
+  /** §5: the comment 409 check is scoped to the project, not the work item. */
+  commentByExternalRef(projectId: string, source: string, externalId: string): CommentRecord | undefined {
+    for (const comment of this.comments.values()) {
+      if (
+        comment.projectId === projectId &&
+        comment.deletedAt === null &&
+        comment.externalSource === source &&
+        comment.externalId === externalId
+      )
+        return comment;
+    }
+    return undefined;
+  }
+
+  countComments(workItemId?: string): number {
+    if (workItemId !== undefined) return this.listComments(workItemId).length;
+    let n = 0;
+    for (const c of this.comments.values()) if (c.deletedAt === null) n++;
+    return n;
+  }
+
+  addActivity(activity: ActivityRecord): ActivityRecord {
+    const list = this.activitiesByItem.get(activity.workItemId) ?? [];
+    list.push(activity);
+    this.activitiesByItem.set(activity.workItemId, list);
+    return activity;
+  }
+
+  /** Every activity row of a work item, ascending created_at (comment rows included; routes filter). */
+  listActivities(workItemId: string): readonly ActivityRecord[] {
+    return this.activitiesByItem.get(workItemId) ?? [];
+  }
+
+  // ── index upkeep ──────────────────────────────────────────────────────────
+
+  private noteSortOrder(item: WorkItemRecord): void {
+    const key = item.stateId ?? "";
+    const max = this.maxSortOrderByState.get(key);
+    if (max === undefined || item.sortOrder > max) this.maxSortOrderByState.set(key, item.sortOrder);
+  }
+
+  private indexRef(item: WorkItemRecord): void {
+    const key = refKey(item.projectId, item.externalSource as string, item.externalId as string);
+    const set = this.itemsByRef.get(key) ?? new Set<string>();
+    set.add(item.id);
+    this.itemsByRef.set(key, set);
+  }
+
+  private unindexRef(item: WorkItemRecord): void {
+    const key = refKey(item.projectId, item.externalSource as string, item.externalId as string);
+    this.itemsByRef.get(key)?.delete(item.id);
+  }
+
+  private addVisible(item: WorkItemRecord): void {
+    const list = this.visibleByProject.get(item.projectId);
+    if (!list) throw new Error(`unknown project ${item.projectId}`);
+    // Usually appended; a created_at override lands in its sorted place.
+    let i = list.length;
+    while (i > 0 && (list[i - 1] as WorkItemRecord).createdAt > item.createdAt) i--;
+    list.splice(i, 0, item);
+  }
+
+  private removeVisible(item: WorkItemRecord): void {
+    const list = this.visibleByProject.get(item.projectId);
+    if (!list) return;
+    const i = list.indexOf(item);
+    if (i >= 0) list.splice(i, 1);
+  }
+}
