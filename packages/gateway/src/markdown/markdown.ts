@@ -97,7 +97,7 @@ export function attributedHtml(markdown: string, who: Attribution, verb = "via")
   return `${body}${body ? "\n" : ""}${attributionHtml(who, verb)}`;
 }
 
-const FOOTER_PATTERN = /<p>\s*<em>\s*—\s*(?:via|updated via|session report via) agent[\s\S]*?\(nodedc-tasker\)\s*<\/em>\s*<\/p>\s*$/u;
+const FOOTER_PATTERN = /<p>\s*<em>\s*—\s*(?:[a-z]+ )?via agent (?:(?!<\/p>)[\s\S])*?\(nodedc-tasker\)\s*<\/em>\s*<\/p>\s*$/u;
 
 /** Removes our trailing attribution footer so agents see (and round-trip) only the content. */
 export function stripAttribution(html: string): string {

@@ -1,0 +1,37 @@
+import { addCommentInput, addCommentOutput } from "@nodedc/shared";
+import { attributedHtml } from "../markdown/markdown";
+import { EXTERNAL_SOURCE } from "../tasker/types";
+import { attributionOf } from "./attribution";
+import { loadProjectMeta, resolveCard } from "./project-context";
+import { presentComment } from "./presenters";
+import { WRITE_ANNOTATIONS, defineTool } from "./tool-definition";
+
+export const addCommentTool = defineTool({
+  name: "add_comment",
+  title: "Comment on a card",
+  description:
+    "Adds a markdown comment to a card (by UUID or identifier like DEMO-42). Tasker shows it with a line naming you and your owner. " +
+    "For progress of your own work prefer report_session. Use a fresh idempotency_key per intended comment; a retry never posts it twice.",
+  scope: "comments:write",
+  annotations: WRITE_ANNOTATIONS,
+  projectScoped: true,
+  inputSchema: addCommentInput,
+  outputSchema: addCommentOutput,
+  async handler(deps, ctx, args) {
+    const write = ctx.write!;
+    const meta = await loadProjectMeta(deps, ctx, args.project_id);
+    const card = await resolveCard(deps, ctx, meta, args.card_id);
+    ctx.touched.card_id = card.id;
+    if (write.attempts > 1) {
+      const existing = await deps.tasker.findCommentByExternalRef(ctx.call, args.project_id, card.id, EXTERNAL_SOURCE, write.recordId);
+      if (existing) return { comment: presentComment(existing, meta) };
+    }
+    await write.beginWrite({ card_id: card.id, body_chars: args.body_markdown.length, external_id: write.recordId });
+    const { comment } = await deps.tasker.createComment(ctx.call, args.project_id, card.id, {
+      comment_html: attributedHtml(args.body_markdown, attributionOf(ctx)),
+      external_source: EXTERNAL_SOURCE,
+      external_id: write.recordId,
+    });
+    return { comment: presentComment(comment, meta) };
+  },
+});

@@ -1,0 +1,39 @@
+import { getCardInput, getCardOutput } from "@nodedc/shared";
+import { listSessionsOfCard } from "../sessions/session-store";
+import { loadProjectMeta, resolveCard } from "./project-context";
+import { presentActivity, presentCard, presentComment } from "./presenters";
+import { READ_ANNOTATIONS, defineTool } from "./tool-definition";
+
+export const getCardTool = defineTool({
+  name: "get_card",
+  title: "Get a card",
+  description:
+    "Reads one card by UUID or identifier (e.g. DEMO-42): title, description as markdown, state, priority, labels, assignees, " +
+    "the latest comments, recent activity and the latest session report of each agent. Use it before changing a card.",
+  scope: "cards:read",
+  annotations: READ_ANNOTATIONS,
+  projectScoped: true,
+  inputSchema: getCardInput,
+  outputSchema: getCardOutput,
+  async handler(deps, ctx, args) {
+    const meta = await loadProjectMeta(deps, ctx, args.project_id);
+    const item = await resolveCard(deps, ctx, meta, args.card);
+    ctx.touched.card_id = item.id;
+    const [comments, activity, sessions] = await Promise.all([
+      args.comments_limit > 0
+        ? deps.tasker.listComments(ctx.call, args.project_id, item.id, { per_page: args.comments_limit })
+        : Promise.resolve({ items: [] }),
+      args.activity_limit > 0
+        ? deps.tasker.listActivities(ctx.call, args.project_id, item.id, { per_page: 100 })
+        : Promise.resolve({ items: [] }),
+      listSessionsOfCard(deps.sql, args.project_id, item.id),
+    ]);
+    const byNewest = <T extends { created_at: string }>(a: T, b: T) => Date.parse(b.created_at) - Date.parse(a.created_at);
+    return {
+      card: presentCard(item, meta, deps.settings.taskerWebUrl, deps.settings.workspaceSlug),
+      comments: [...comments.items].sort(byNewest).slice(0, args.comments_limit).map((c) => presentComment(c, meta)),
+      activity: [...activity.items].sort(byNewest).slice(0, args.activity_limit).map((a) => presentActivity(a, meta)),
+      sessions,
+    };
+  },
+});

@@ -1,0 +1,88 @@
+import { WRITE_TOOL_NAMES, getRecentActivityInput, getRecentActivityOutput, wrapUntrusted, type activityEventOut } from "@nodedc/shared";
+import type { z } from "zod";
+import { loadProjectMeta } from "./project-context";
+import { presentActivity } from "./presenters";
+import { READ_ANNOTATIONS, defineTool } from "./tool-definition";
+
+type EventOut = z.input<typeof activityEventOut>;
+
+/** Bounded upstream cost: one list page, then activities of at most this many cards. */
+export const RECENT_ACTIVITY_MAX_CARDS = 5;
+const DEFAULT_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
+interface AuditRow {
+  occurred_at: Date;
+  agent_id: string | null;
+  agent_name: string | null;
+  action: string;
+  tool: string | null;
+  outcome: "allowed" | "denied" | "replayed" | "failed";
+  card_id: string | null;
+}
+
+export const getRecentActivityTool = defineTool({
+  name: "get_recent_activity",
+  title: "Recent activity in a project",
+  description:
+    "What happened lately in a project: the write actions of agents (from the gateway's audit log: who created, updated, commented or reported on which card, and the outcome) " +
+    "merged with Tasker's change history of the most recently updated cards. Newest first. Use it to catch up before starting work or to avoid duplicating another agent.",
+  scope: "cards:read",
+  annotations: READ_ANNOTATIONS,
+  projectScoped: true,
+  inputSchema: getRecentActivityInput,
+  outputSchema: getRecentActivityOutput,
+  async handler(deps, ctx, args) {
+    const since = new Date(args.since ? Date.parse(args.since) : Date.now() - DEFAULT_WINDOW_MS);
+    const tools = [...WRITE_TOOL_NAMES];
+    const auditRows = await deps.sql<AuditRow[]>`
+      SELECT e.occurred_at, e.agent_id, a.display_name AS agent_name, e.action, e.tool, e.outcome,
+             COALESCE(r.card_id::text, e.details->>'card_id') AS card_id
+        FROM audit_events e
+        LEFT JOIN agents a ON a.id = e.agent_id
+        LEFT JOIN idempotency_records r ON r.id::text = e.details->>'idempotency_record_id'
+       WHERE e.project_id = ${args.project_id}
+         AND e.actor_type = 'agent'
+         AND e.tool IN ${deps.sql(tools)}
+         AND e.outcome IN ('allowed', 'failed')
+         AND e.occurred_at >= ${since}
+       ORDER BY e.occurred_at DESC, e.id DESC
+       LIMIT ${args.limit}`;
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    const events: EventOut[] = auditRows.map((r) => ({
+      kind: "agent_action",
+      occurred_at: r.occurred_at.toISOString(),
+      agent: r.agent_id ? { id: r.agent_id, display_name: wrapUntrusted(r.agent_name ?? "(unknown agent)") } : null,
+      action: r.action,
+      tool: r.tool,
+      outcome: r.outcome,
+      card_id: r.card_id && uuid.test(r.card_id) ? r.card_id : null,
+      activity: null,
+    }));
+
+    const meta = await loadProjectMeta(deps, ctx, args.project_id);
+    const page = await deps.tasker.listWorkItems(ctx.call, args.project_id, { per_page: 50 });
+    const recent = page.items
+      .filter((i) => Date.parse(i.updated_at) >= since.getTime())
+      .sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at))
+      .slice(0, RECENT_ACTIVITY_MAX_CARDS);
+    const histories = await Promise.all(recent.map((i) => deps.tasker.listActivities(ctx.call, args.project_id, i.id, { per_page: 100 })));
+    for (const history of histories) {
+      for (const a of history.items) {
+        if (Date.parse(a.created_at) < since.getTime()) continue;
+        const activity = presentActivity(a, meta);
+        events.push({
+          kind: "card_activity",
+          occurred_at: activity.created_at,
+          agent: null,
+          action: activity.field ? `${activity.verb}.${activity.field}` : activity.verb,
+          tool: null,
+          outcome: null,
+          card_id: a.work_item_id,
+          activity,
+        });
+      }
+    }
+    events.sort((a, b) => Date.parse(b.occurred_at) - Date.parse(a.occurred_at));
+    return { events: events.slice(0, args.limit) };
+  },
+});

@@ -1,0 +1,83 @@
+import { CARD_IDENTIFIER_PATTERN } from "@nodedc/shared";
+import { HttpError } from "../http/http-error";
+import type { TaskerWorkItem } from "../tasker/types";
+import { isTaskerError } from "../tasker/errors";
+import type { ProjectMeta } from "./presenters";
+import type { ToolCallContext, ToolDeps } from "./tool-definition";
+
+/** Project, states, labels and members in parallel (the adapter caches them briefly). */
+export async function loadProjectMeta(deps: ToolDeps, ctx: ToolCallContext, projectId: string): Promise<ProjectMeta> {
+  const [project, states, labels, members] = await Promise.all([
+    deps.tasker.getProject(ctx.call, projectId),
+    deps.tasker.listStates(ctx.call, projectId),
+    deps.tasker.listLabels(ctx.call, projectId),
+    deps.tasker.listMembers(ctx.call, projectId),
+  ]);
+  return {
+    project,
+    states: new Map(states.map((s) => [s.id, s])),
+    labels: new Map(labels.map((l) => [l.id, l])),
+    members: new Map(members.map((m) => [m.id, m])),
+  };
+}
+
+export function cardNotFound(ref: string): HttpError {
+  return HttpError.notFound(`no card ${ref} in this project; find cards with search_cards (ids and identifiers of other projects are not visible here)`);
+}
+
+/**
+ * Resolves a card UUID or `PROJ-123` to a work item OF THIS PROJECT. A card that exists in
+ * another project answers exactly like a card that does not exist: nothing leaks.
+ */
+export async function resolveCard(deps: ToolDeps, ctx: ToolCallContext, meta: ProjectMeta, ref: string): Promise<TaskerWorkItem> {
+  let item: TaskerWorkItem;
+  try {
+    if (CARD_IDENTIFIER_PATTERN.test(ref)) {
+      const dash = ref.lastIndexOf("-");
+      const prefix = ref.slice(0, dash).toUpperCase();
+      if (prefix !== meta.project.identifier.toUpperCase()) throw cardNotFound(ref);
+      item = await deps.tasker.getWorkItemByIdentifier(ctx.call, prefix, Number(ref.slice(dash + 1)));
+    } else {
+      item = await deps.tasker.getWorkItem(ctx.call, meta.project.id, ref.toLowerCase());
+    }
+  } catch (error) {
+    if (isTaskerError(error) && (error.code === "not_found" || error.code === "forbidden")) throw cardNotFound(ref);
+    throw error;
+  }
+  if (item.project_id !== meta.project.id) throw cardNotFound(ref);
+  return item;
+}
+
+/**
+ * Checks state, label, assignee and parent ids against the project before writing:
+ * Plane silently drops labels and assignees of other projects, so the gateway refuses
+ * them itself with a clear 422 tasker_rejected.
+ */
+export async function assertReferencesInProject(
+  deps: ToolDeps,
+  ctx: ToolCallContext,
+  meta: ProjectMeta,
+  refs: { state_id?: string | undefined; label_ids?: string[] | undefined; assignee_ids?: string[] | undefined; parent_id?: string | undefined },
+): Promise<void> {
+  const problems: { field: string; ids: string[]; hint: string }[] = [];
+  if (refs.state_id && !meta.states.has(refs.state_id)) {
+    problems.push({ field: "state_id", ids: [refs.state_id], hint: "use a state id from describe_project.states of this project" });
+  }
+  const badLabels = (refs.label_ids ?? []).filter((id) => !meta.labels.has(id));
+  if (badLabels.length) problems.push({ field: "label_ids", ids: badLabels, hint: "use label ids from describe_project.labels of this project" });
+  const badAssignees = (refs.assignee_ids ?? []).filter((id) => !meta.members.has(id));
+  if (badAssignees.length) problems.push({ field: "assignee_ids", ids: badAssignees, hint: "use member ids from describe_project.members of this project" });
+  if (refs.parent_id) {
+    try {
+      const parent = await deps.tasker.getWorkItem(ctx.call, meta.project.id, refs.parent_id);
+      if (parent.project_id !== meta.project.id) throw new Error("other project");
+    } catch (error) {
+      if (isTaskerError(error) && error.code === "tasker_unavailable") throw error;
+      problems.push({ field: "parent_id", ids: [refs.parent_id], hint: "the parent must be a card of this project" });
+    }
+  }
+  if (problems.length) {
+    const first = problems[0]!;
+    throw new HttpError("tasker_rejected", `Tasker would reject ${first.field} ${first.ids.join(", ")}: ${first.hint}`, { problems });
+  }
+}

@@ -1,0 +1,73 @@
+import { reportSessionInput, reportSessionOutput } from "@nodedc/shared";
+import { markdownToHtml } from "../markdown/markdown";
+import { upsertSession, type SessionStatus } from "../sessions/session-store";
+import { EXTERNAL_SOURCE, type TaskerComment } from "../tasker/types";
+import { attributionOf } from "./attribution";
+import { loadProjectMeta, resolveCard } from "./project-context";
+import { presentComment } from "./presenters";
+import { WRITE_ANNOTATIONS, defineTool } from "./tool-definition";
+
+const STATUS_LABEL: Record<SessionStatus, string> = {
+  started: "▶️ Started",
+  progress: "🔄 Progress",
+  blocked: "⛔ Blocked — needs a human",
+  completed: "✅ Completed",
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** The clearly formatted Tasker comment of one session report (summary as plain text). */
+export function sessionReportHtml(
+  who: { agent_name: string; owner: string },
+  report: { status: SessionStatus; summary: string; details_markdown?: string | undefined },
+): string {
+  const header =
+    `<p><strong>Agent session: ${STATUS_LABEL[report.status]}</strong><br>` +
+    `<em>agent “${escapeHtml(who.agent_name)}” on behalf of ${escapeHtml(who.owner)} (nodedc-tasker)</em></p>`;
+  const summary = `<p>${escapeHtml(report.summary)}</p>`;
+  const details = report.details_markdown?.trim() ? `\n<hr>\n${markdownToHtml(report.details_markdown)}` : "";
+  return `${header}\n${summary}${details}`;
+}
+
+export const reportSessionTool = defineTool({
+  name: "report_session",
+  title: "Report work session progress",
+  description:
+    "Reports your progress on a card to the humans watching it: status started (you begin), progress (a milestone), blocked (you need a human; say what you need) or completed (done; say what changed). " +
+    "Posts a clearly formatted comment and records your latest status, which get_card shows as sessions[]. Use a fresh idempotency_key per report.",
+  scope: "sessions:report",
+  annotations: WRITE_ANNOTATIONS,
+  projectScoped: true,
+  inputSchema: reportSessionInput,
+  outputSchema: reportSessionOutput,
+  async handler(deps, ctx, args) {
+    const write = ctx.write!;
+    const meta = await loadProjectMeta(deps, ctx, args.project_id);
+    const card = await resolveCard(deps, ctx, meta, args.card_id);
+    ctx.touched.card_id = card.id;
+    let comment: TaskerComment | null = null;
+    if (write.attempts > 1) {
+      comment = await deps.tasker.findCommentByExternalRef(ctx.call, args.project_id, card.id, EXTERNAL_SOURCE, write.recordId);
+    }
+    if (!comment) {
+      await write.beginWrite({ card_id: card.id, status: args.status, summary: args.summary.slice(0, 200), external_id: write.recordId });
+      ({ comment } = await deps.tasker.createComment(ctx.call, args.project_id, card.id, {
+        comment_html: sessionReportHtml(attributionOf(ctx), args),
+        external_source: EXTERNAL_SOURCE,
+        external_id: write.recordId,
+      }));
+    }
+    const session = await upsertSession(deps.sql, {
+      agent_id: ctx.agent.agent.id,
+      project_id: args.project_id,
+      card_id: card.id,
+      status: args.status,
+      summary: args.summary,
+      comment_id: comment.id,
+      request_id: ctx.requestId,
+    });
+    return { comment: presentComment(comment, meta), session };
+  },
+});

@@ -1,0 +1,90 @@
+import type { Sql, TransactionSql } from "postgres";
+import type { z } from "zod";
+import type { ToolAnnotations, ToolName, ToolScope } from "@nodedc/shared";
+import type { Logger } from "pino";
+import type { AgentContext, AgentGrantContext, AuditEventInput, RateLimitDecision } from "../pipeline/types";
+import type { CallContext, TaskerAdapter } from "../tasker/types";
+
+/**
+ * Tools as data (STYLE rule 3): one definition per file, listed once in registry.ts.
+ * The pipeline (tool-runner.ts) does everything generic — scope, grant, rate limits,
+ * validation, idempotency, audit, output check — so a handler only talks to Tasker.
+ */
+export interface ToolDeps {
+  sql: Sql;
+  tasker: TaskerAdapter;
+  /** The core's audit writer; accepts a transaction so events commit with other rows. */
+  recordAudit(db: Sql | TransactionSql, event: AuditEventInput): Promise<unknown>;
+  rateLimiter: { consume(bucketKey: string, limit: number, windowS: number): Promise<RateLimitDecision> };
+  logger: Pick<Logger, "error" | "warn" | "info">;
+  settings: ToolSettings;
+}
+
+export interface ToolSettings {
+  agentRateLimitPerMin: number;
+  ownerRateLimitPerMin: number;
+  /** In-flight claims of one idempotency key expire after this long (crashed holder). */
+  idempotencyLeaseS: number;
+  /** How long a duplicate call waits for the first one to finish before answering 409. */
+  idempotencyWaitMs: number;
+  /** Tasker's web origin for card links (`url`); null → no links. */
+  taskerWebUrl: string | null;
+  workspaceSlug: string;
+}
+
+/** Handed to a write handler: the idempotency record it runs under. */
+export interface WriteContext {
+  /** The idempotency record id: the external_id of what this call creates in Tasker. */
+  readonly recordId: string;
+  /** > 1: an earlier attempt may have reached Tasker; reconcile before writing. */
+  readonly attempts: number;
+  /** What an earlier attempt noted (e.g. update_card's previous values). */
+  readonly progress: Record<string, unknown>;
+  /**
+   * Commits the `allowed` audit event (with `details`) and the handler's progress notes in
+   * one transaction. Call it right before the first Tasker write: no write happens without
+   * its event surviving a crash.
+   */
+  beginWrite(details: Record<string, unknown>, progress?: Record<string, unknown>): Promise<void>;
+}
+
+export interface ToolCallContext {
+  readonly agent: AgentContext;
+  readonly requestId: string;
+  /** For every adapter call: the budget is shared fairly between agents. */
+  readonly call: CallContext;
+  /** The grant of the project the call is about (project-level tools only). */
+  readonly grant: AgentGrantContext | null;
+  /** Set for write tools. */
+  readonly write: WriteContext | null;
+  /** Handlers note the card they touched here (audit and recent activity). */
+  touched: { card_id: string | null };
+}
+
+export interface ToolDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  name: ToolName;
+  title: string;
+  /** Written for a model: what it does, when to use it, where ids come from. */
+  description: string;
+  scope: ToolScope;
+  annotations: ToolAnnotations;
+  /** True when the arguments carry `project_id` that must be granted. */
+  projectScoped: boolean;
+  inputSchema: I;
+  outputSchema: O;
+  handler(deps: ToolDeps, ctx: ToolCallContext, args: z.output<I>): Promise<z.input<O>>;
+}
+
+export type AnyToolDefinition = ToolDefinition<z.ZodType, z.ZodType>;
+
+export const READ_ANNOTATIONS = { readOnlyHint: true, openWorldHint: false } as const;
+export const WRITE_ANNOTATIONS = { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
+
+/** Keeps each tool's handler typed by its own schemas while the registry holds them alike. */
+export function defineTool<I extends z.ZodType, O extends z.ZodType>(def: ToolDefinition<I, O>): AnyToolDefinition {
+  return def as unknown as AnyToolDefinition;
+}
+
+export function isWriteTool(def: AnyToolDefinition): boolean {
+  return def.annotations.readOnlyHint === false;
+}

@@ -1,0 +1,37 @@
+import { LIMITS, whoamiInput, whoamiOutput, wrapUntrusted } from "@nodedc/shared";
+import { READ_ANNOTATIONS, defineTool } from "./tool-definition";
+
+export const whoamiTool = defineTool({
+  name: "whoami",
+  title: "Who am I",
+  description:
+    "Shows which agent you are, the human owner you act for, the projects you may use with their scopes, and your rate limits. " +
+    "Call it first when unsure what you may do; project ids from here work in every project tool.",
+  scope: "any",
+  annotations: READ_ANNOTATIONS,
+  projectScoped: false,
+  inputSchema: whoamiInput,
+  outputSchema: whoamiOutput,
+  async handler(deps, ctx) {
+    const { agent, owner, token, grants } = ctx.agent;
+    return {
+      agent: { id: agent.id, display_name: agent.display_name },
+      owner: { user_id: owner.user_id, email: owner.email },
+      token: { id: token.id, prefix: token.prefix, last4: token.last4, expires_at: token.expires_at },
+      grants: grants.map((g) => ({
+        project_id: g.project_id,
+        workspace_slug: g.workspace_slug,
+        project_identifier: g.project_identifier,
+        project_name: wrapUntrusted(g.project_name),
+        scopes: g.scopes,
+      })),
+      limits: {
+        agent_calls_per_min: deps.settings.agentRateLimitPerMin,
+        owner_calls_per_min: deps.settings.ownerRateLimitPerMin,
+        max_page_size: LIMITS.max_page_size,
+        max_markdown_chars: LIMITS.max_markdown_chars,
+        max_body_bytes: LIMITS.max_body_bytes,
+      },
+    };
+  },
+});
