@@ -1,0 +1,199 @@
+import { promises as fs, constants as fsConstants } from "node:fs";
+import { agentSessionSchema, healthzSchema } from "@nodedc/shared";
+import { Command } from "commander";
+import { codexConfigPath, launchFor } from "../client-config/client-configs";
+import { readCodexServer } from "../client-config/codex";
+import { readJsonServer } from "../client-config/json-config";
+import { isInstalledPackagePath } from "../client-config/launcher";
+import { DEFAULT_PROFILE, serverNameFor, type ClientName } from "../config/profiles";
+import { CliError } from "../errors";
+import type { Deps } from "../factory";
+import { explainGatewayFailure } from "../gateway-client/error-messages";
+import { KeychainError, sessionBusHint } from "../token-store/keychain";
+import { CLI_VERSION } from "../version";
+import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "./profile-context";
+
+export interface DoctorOptions {
+  profile: string;
+  json: boolean;
+}
+
+export interface DoctorCheck {
+  name: string;
+  status: "ok" | "fail" | "warn";
+  detail: string;
+  fix?: string;
+}
+
+const MIN_NODE: [number, number] = [20, 18];
+const MAX_SKEW_S = 120;
+
+export function nodeVersionOk(version: string): boolean {
+  const [major = 0, minor = 0] = version.replace(/^v/, "").split(".").map(Number);
+  return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+}
+
+function sameArray(a: unknown, b: string[]): boolean {
+  return Array.isArray(a) && a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+export async function collectDoctor(opts: DoctorOptions, deps: Deps): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  const add = (check: DoctorCheck) => checks.push(check);
+  const nodeVersion = process.versions.node;
+  add(
+    nodeVersionOk(nodeVersion)
+      ? { name: "node", status: "ok", detail: `Node.js ${nodeVersion}` }
+      : { name: "node", status: "fail", detail: `Node.js ${nodeVersion} is too old`, fix: "Install Node.js 20.18 or newer (https://nodejs.org)." },
+  );
+
+  const ctx = await loadProfileContext(deps, opts.profile);
+  try {
+    await fs.mkdir(deps.configDir, { recursive: true, mode: 0o700 });
+    await fs.access(deps.configDir, fsConstants.W_OK);
+    add({ name: "config_dir", status: "ok", detail: `config dir ${deps.configDir}` });
+  } catch (error) {
+    add({ name: "config_dir", status: "fail", detail: `config dir ${deps.configDir} is not writable (${(error as NodeJS.ErrnoException).code})`, fix: "Fix its permissions or set NODEDC_TASKER_HOME." });
+  }
+  add(
+    ctx.profile
+      ? { name: "profile", status: "ok", detail: `profile ${ctx.name}: agent "${ctx.profile.agent.display_name}" on ${ctx.profile.gateway_url}` }
+      : ctx.gatewayUrl
+        ? { name: "profile", status: "warn", detail: `no stored profile; using NODEDC_TASKER_GATEWAY=${ctx.gatewayUrl}` }
+        : { name: "profile", status: "fail", detail: `profile ${ctx.name} is not paired`, fix: PAIR_STEP },
+  );
+
+  // Keychain reachability: a read of our own entry (nothing is written).
+  try {
+    await deps.keychain().get(ctx.account ?? "nodedc-tasker-doctor-probe");
+    add({ name: "keychain", status: "ok", detail: `${deps.keychain().label} reachable` });
+  } catch (error) {
+    const e = error instanceof KeychainError ? error : null;
+    const usesFile = ctx.profile?.storage === "file";
+    add({
+      name: "keychain",
+      status: usesFile || deps.env.NODEDC_TASKER_TOKEN ? "warn" : "fail",
+      detail: e?.message ?? String(error),
+      fix: e?.hint ?? sessionBusHint(deps.env, deps.platform),
+    });
+  }
+
+  let token: string | null = null;
+  if (ctx.gatewayUrl) {
+    try {
+      const resolved = await resolveProfileToken(deps, ctx);
+      if (resolved) {
+        token = resolved.token;
+        add({
+          name: "token_stored",
+          status: resolved.source === "file" ? "warn" : "ok",
+          detail: `token ndca_…${resolved.token.slice(-4)} from ${resolved.source}${resolved.source === "file" ? " (0600 file, not the keychain)" : ""}`,
+          ...(resolved.source === "file" ? { fix: "Once the keychain works, pair again with --storage keychain." } : {}),
+        });
+      } else {
+        add({ name: "token_stored", status: "fail", detail: "no token in NODEDC_TASKER_TOKEN, the keychain or the file", fix: PAIR_STEP });
+      }
+    } catch (error) {
+      add({ name: "token_stored", status: "fail", detail: (error as Error).message, fix: PAIR_STEP });
+    }
+  }
+
+  // Client configs: present, and pointing at this version / launcher.
+  const expected = launchFor(deps, ctx.name, isInstalledPackagePath(deps.scriptPath) ? "npx" : "node");
+  const recorded = ctx.profile?.clients ?? {};
+  const serverName = serverNameFor(ctx.name);
+  const codexFile = recorded.codex?.path ?? codexConfigPath(deps);
+  for (const client of ["codex", "claude", "cursor"] as ClientName[]) {
+    const record = recorded[client];
+    if (!record && client !== "codex") continue;
+    if (client === "claude" && record?.method === "claude-cli") {
+      add({ name: "client_claude", status: "ok", detail: "Claude Code configured through `claude mcp add --scope user`" });
+      continue;
+    }
+    const file = client === "codex" ? codexFile : record!.path;
+    try {
+      const entry = client === "codex" ? await readCodexServer(file, serverName) : await readJsonServer(file, serverName);
+      if (!entry) {
+        add({ name: `client_${client}`, status: client === "codex" && !record ? "warn" : "fail", detail: `${file} has no "${serverName}" server`, fix: "Run pair again (with a new code), or add the server by hand." });
+        continue;
+      }
+      const args = entry.args as unknown;
+      const pinned = Array.isArray(args) && args.some((a) => typeof a === "string" && a.startsWith("nodedc-tasker@"));
+      const matches = entry.command === expected.command && sameArray(args, expected.args);
+      if (matches) add({ name: `client_${client}`, status: "ok", detail: `${file} runs ${[expected.command, ...expected.args].join(" ")}` });
+      else {
+        const version = pinned ? (args as string[]).find((a) => a.startsWith("nodedc-tasker@")) : String(entry.command);
+        add({
+          name: `client_${client}`,
+          status: "warn",
+          detail: `${file} runs ${version} (this CLI is ${CLI_VERSION}, ${expected.launcher} launcher)`,
+          fix: "Pair again to point it at this version, or ignore this if you pinned it on purpose.",
+        });
+      }
+    } catch (error) {
+      add({ name: `client_${client}`, status: "fail", detail: (error as Error).message, ...((error as CliError).hint ? { fix: (error as CliError).hint! } : {}) });
+    }
+  }
+
+  if (ctx.gatewayUrl) {
+    const gateway = deps.gateway(ctx.gatewayUrl, async () => token ?? "");
+    let reachable = false;
+    try {
+      const sentAt = Date.now();
+      const response = await gateway.healthz();
+      const receivedAt = Date.now();
+      const health = healthzSchema.safeParse(response.body);
+      reachable = true;
+      add(
+        health.success
+          ? { name: "gateway", status: "ok", detail: `gateway ${ctx.gatewayUrl} healthy (v${health.data.version})` }
+          : { name: "gateway", status: "fail", detail: `${ctx.gatewayUrl}/healthz does not look like a nodedc-tasker gateway`, fix: "Check the gateway URL (pair --gateway …)." },
+      );
+      const date = response.headers.get("date");
+      if (date) {
+        const skewS = Math.round((Date.parse(date) - (sentAt + receivedAt) / 2) / 1000);
+        add(
+          Math.abs(skewS) <= MAX_SKEW_S
+            ? { name: "clock", status: "ok", detail: `clock skew ${skewS} s` }
+            : { name: "clock", status: "fail", detail: `your clock is ${Math.abs(skewS)} s ${skewS > 0 ? "behind" : "ahead of"} the gateway`, fix: "Enable time sync (NTP): token expiry and logs depend on it." },
+        );
+      }
+    } catch (error) {
+      add({ name: "gateway", status: "fail", detail: explainGatewayFailure(error, { gatewayUrl: ctx.gatewayUrl }), fix: "Check the URL, your network/VPN and proxy settings (HTTPS_PROXY is not used by Node's fetch)." });
+    }
+    if (reachable && token) {
+      try {
+        const session = agentSessionSchema.parse((await gateway.agentSession()).body);
+        add({ name: "token_valid", status: "ok", detail: `token valid for agent "${session.agent.display_name}"${session.token.expires_at ? `, expires ${session.token.expires_at}` : ""}` });
+      } catch (error) {
+        add({ name: "token_valid", status: "fail", detail: explainGatewayFailure(error, { gatewayUrl: ctx.gatewayUrl }) });
+      }
+    }
+  }
+  return checks;
+}
+
+export async function runDoctor(opts: DoctorOptions, deps: Deps): Promise<DoctorCheck[]> {
+  const checks = await collectDoctor(opts, deps);
+  const failed = checks.filter((c) => c.status === "fail").length;
+  if (opts.json) deps.printer.json({ ok: failed === 0, checks });
+  else {
+    for (const check of checks) {
+      deps.printer.check(check.status === "ok" ? true : check.status === "warn" ? "warn" : false, check.detail);
+      if (check.fix && check.status !== "ok") deps.printer.info(`    fix: ${check.fix}`);
+    }
+    deps.printer.info(failed === 0 ? "\nAll checks passed." : `\n${failed} check(s) failed.`);
+  }
+  if (failed > 0) throw new CliError("", { code: "doctor_failed" });
+  return checks;
+}
+
+export function doctorCommand(run: (opts: DoctorOptions) => Promise<unknown>): Command {
+  return new Command("doctor")
+    .description("Check Node, keychain, client configs, gateway health, token validity and clock skew; each with a fix")
+    .option("--profile <name>", "profile", DEFAULT_PROFILE)
+    .option("--json", "machine-readable output on stdout", false)
+    .action(async (options: DoctorOptions) => {
+      await run(options);
+    });
+}
