@@ -1,0 +1,21 @@
+/** spawn → `initialize` answered, median of N, for an MCP stdio server; its peak RSS too. */
+import type { Bench } from "../lib/context.ts";
+import { connectStdio } from "../lib/mcp-client.ts";
+import { memoryOf } from "../lib/proc.ts";
+import { median } from "../lib/stats.ts";
+
+export async function coldStart(b: Bench, label: string, command: string, args: string[], env: Record<string, string>): Promise<{ medianMs: number; samples: number[]; hwmMb: number | null }> {
+  const samples: number[] = [];
+  let hwm: number | null = null;
+  // One unmeasured start warms the OS page cache, as a second launch by Codex would be.
+  for (let i = 0; i < b.profile.coldStarts + 1; i++) {
+    const s = await connectStdio(command, args, env);
+    if (i > 0) samples.push(s.initMs);
+    const m = memoryOf(s.pid ?? undefined);
+    if (m) hwm = Math.max(hwm ?? 0, m.hwmMb);
+    await s.close();
+  }
+  const medianMs = median(samples);
+  b.log(`  cold start ${label}: median ${medianMs.toFixed(0)} ms (${samples.map((x) => x.toFixed(0)).join(", ")})`);
+  return { medianMs, samples, hwmMb: hwm };
+}

@@ -1,0 +1,86 @@
+/** The stdout table: per-way matrices, then every §12 target with its measured figure. */
+import type { Row } from "./results.ts";
+import { OPS, type WayFigures } from "./way.ts";
+
+export interface WayColumn {
+  key: string;
+  title: string;
+  figures?: WayFigures;
+  /** Why the whole way is missing. */
+  na?: string;
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
+const f2 = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => "| " + cells.map((c, i) => pad(c, widths[i]!)).join(" | ") + " |";
+  return [line(header), "|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|", ...rows.map(line)].join("\n");
+}
+
+export function latencyTable(ways: WayColumn[]): string {
+  const rows = OPS.map((op) => [
+    op,
+    ...ways.map((w) => {
+      if (w.na) return `n/a`;
+      const f = w.figures?.[op];
+      if (!f) return "n/a";
+      if (!f.latency) return `n/a: ${f.error ?? "not run"}`.slice(0, 48);
+      return `${f2(f.latency.p50)} / ${f2(f.latency.p95)} / ${f2(f.latency.p99)}`;
+    }),
+  ]);
+  return table(["op (ms p50 / p95 / p99, 1 caller)", ...ways.map((w) => w.title)], rows);
+}
+
+export function loadTable(ways: WayColumn[], concurrencies: number[]): string {
+  const rows = OPS.map((op) => [
+    op,
+    ...ways.map((w) => {
+      const f = w.figures?.[op];
+      if (w.na || !f || !f.latency) return "n/a";
+      return concurrencies
+        .map((c) => {
+          const l = f.load[c];
+          if (!l) return "–";
+          return `${l.callsPerSec.toFixed(0)}${l.failed ? "!" : ""}`;
+        })
+        .join(" / ");
+    }),
+  ]);
+  return table([`op (calls/s at ${concurrencies.join(" / ")} callers)`, ...ways.map((w) => w.title)], rows);
+}
+
+export function viaTable(ways: WayColumn[]): string {
+  const rows = OPS.map((op) => [op, ...ways.map((w) => (w.na ? `n/a: ${w.na}` : (w.figures?.[op]?.via ?? "n/a")).slice(0, 60))]);
+  return table(["op: what each way calls", ...ways.map((w) => w.title)], rows);
+}
+
+function fmtValue(r: Row): string {
+  if (r.value === null) return r.na ?? "n/a";
+  const v = Math.abs(r.value) >= 1000 ? r.value.toFixed(0) : Math.abs(r.value) >= 10 ? r.value.toFixed(1) : r.value.toFixed(3);
+  return `${v} ${r.unit}`.trim();
+}
+
+export function rowsTable(rows: Row[]): string {
+  const out: string[] = [];
+  const sections = [...new Set(rows.map((r) => r.section))];
+  for (const s of sections) {
+    const rs = rows.filter((r) => r.section === s);
+    const reasons = [...new Set(rs.map((r) => r.na))];
+    if (rs.every((r) => r.value === null) && reasons.length === 1) {
+      out.push(`\n## ${s}\n${reasons[0]} (${rs.length} figure${rs.length > 1 ? "s" : ""}${rs.some((r) => r.target) ? ", with targets" : ""})`);
+      continue;
+    }
+    out.push(`\n## ${s}`);
+    out.push(
+      table(
+        ["figure", "measured", "target (§12)", ""],
+        rs.map((r) => [r.metric, fmtValue(r), r.target?.label ?? "", r.ok === undefined ? (r.target && r.value === null ? "–" : "") : r.ok ? "✓" : "✗"]),
+      ),
+    );
+    const notes = rs.filter((r) => r.note).map((r) => `  * ${r.metric}: ${r.note}`);
+    if (notes.length) out.push(notes.join("\n"));
+  }
+  return out.join("\n");
+}

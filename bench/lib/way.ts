@@ -1,0 +1,69 @@
+/**
+ * One "way" of calling the same four operations (direct, gateway REST, MCP stdio, peer):
+ * sequential latency (hrtime per call, sub-millisecond) and calls/s at each concurrency
+ * (autocannon for HTTP, parallel in-flight calls on one client for stdio).
+ */
+import { callOp, loadOp, type HttpOp, type LoadFigure } from "./http.ts";
+import type { Profile } from "./profile.ts";
+import { errorText } from "./results.ts";
+import { summarise, throughput, timeSequential, type LatencySummary } from "./stats.ts";
+
+export const OPS = ["get_card", "search_cards", "create_card", "add_comment"] as const;
+export type OpName = (typeof OPS)[number];
+
+export interface WayOp {
+  op: OpName;
+  /** Tool/route actually used, e.g. the peer's `get_issue_using_readable_identifier`. */
+  via: string;
+  /** HTTP legs: measured with callOp/autocannon. */
+  http?: { baseUrl: string; op: HttpOp };
+  /** stdio legs: one call, number i. */
+  call?: (i: number) => Promise<unknown>;
+  /** Set instead of http/call when this way cannot do the op. */
+  na?: string;
+}
+
+export interface OpFigures {
+  via: string;
+  latency?: LatencySummary;
+  load: Record<number, LoadFigure>;
+  error?: string;
+}
+
+export type WayFigures = Partial<Record<OpName, OpFigures>>;
+
+export async function measureWay(label: string, ops: WayOp[], profile: Profile, log: (s: string) => void): Promise<WayFigures> {
+  const out: WayFigures = {};
+  for (const w of ops) {
+    const fig: OpFigures = { via: w.via, load: {} };
+    out[w.op] = fig;
+    if (w.na) {
+      fig.error = w.na;
+      continue;
+    }
+    const one = w.http ? (i: number) => callOp(w.http!.baseUrl, w.http!.op, i) : w.call!;
+    try {
+      const samples = await timeSequential(one, profile.latency);
+      fig.latency = summarise(samples);
+      for (const c of profile.load.concurrencies) {
+        if (w.http) {
+          fig.load[c] = await loadOp(w.http.baseUrl, w.http.op, c, profile.load);
+        } else {
+          const r = await throughput((i) => w.call!(1_000_000 + c * 100_000 + i), {
+            concurrency: c,
+            durationMs: profile.load.seconds * 1000,
+            maxCalls: profile.load.amount ?? 1_000_000,
+          });
+          fig.load[c] = { concurrency: c, callsPerSec: r.callsPerSec, ok: r.completed, failed: r.errors, seconds: r.elapsedMs / 1000 };
+        }
+      }
+      const l = fig.latency;
+      const loads = profile.load.concurrencies.map((c) => `c${c}=${fig.load[c]!.callsPerSec.toFixed(0)}/s${fig.load[c]!.failed ? `(${fig.load[c]!.failed} failed)` : ""}`).join(" ");
+      log(`  ${label} ${w.op}: p50 ${l.p50.toFixed(2)} ms p99 ${l.p99.toFixed(2)} ms ${loads}`);
+    } catch (error) {
+      fig.error = `failed: ${errorText(error)}`;
+      log(`  ${label} ${w.op}: ${fig.error}`);
+    }
+  }
+  return out;
+}

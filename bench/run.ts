@@ -1,0 +1,169 @@
+/**
+ * `pnpm bench [--smoke] [--only=a,b]`: DESIGN §12 measured side by side in one run on
+ * loopback. Each leg is independent: a missing piece becomes an "n/a: <reason>" row.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import os from "node:os";
+import type { Bench, SandboxInfo } from "./lib/context.ts";
+import { killAllNow, stopAll, track } from "./lib/children.ts";
+import { destroyAgents } from "./lib/http.ts";
+import { fileExists, ROOT } from "./lib/paths.ts";
+import { memoryOf, startTsServer } from "./lib/proc.ts";
+import { FULL, SMOKE } from "./lib/profile.ts";
+import { latencyTable, loadTable, rowsTable, viaTable, type WayColumn } from "./lib/report.ts";
+import { errorText, Results } from "./lib/results.ts";
+import { measureWay } from "./lib/way.ts";
+import { coldStart } from "./legs/cold-start.ts";
+import { directOps } from "./legs/direct.ts";
+import { measurePackage } from "./legs/package-size.ts";
+import { PEER_ENTRY, peerEnv, peerOps, startPeer } from "./legs/peer.ts";
+import { runGatewayLegs } from "./legs/gateway-legs.ts";
+import { runMicro } from "./legs/micro.ts";
+import { runScale } from "./legs/scale.ts";
+import { derive } from "./lib/derive.ts";
+
+const argv = process.argv.slice(2);
+const smoke = argv.includes("--smoke");
+const only = argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const want = (leg: string) => !only || only.includes(leg);
+const profile = smoke ? SMOKE : FULL;
+const started = Date.now();
+const budgetMs = smoke ? 110_000 : 15 * 60_000;
+
+const results = new Results();
+const b: Bench = { profile, results, log: (s) => console.error(s) };
+const ways: Record<string, WayColumn> = {
+  direct: { key: "direct", title: "(1) direct sandbox" },
+  gatewayPg: { key: "gatewayPg", title: "(2) gateway, Postgres" },
+  gatewayPglite: { key: "gatewayPglite", title: "(2b) gateway, PGlite" },
+  mcp: { key: "mcp", title: "(3) MCP stdio → gateway PG" },
+  peer: { key: "peer", title: "(4) plane-mcp-server 0.1.5" },
+};
+
+async function leg(name: string, fn: () => Promise<void>): Promise<void> {
+  if (!want(name)) return;
+  const t = Date.now();
+  b.log(`▶ ${name}`);
+  try {
+    await fn();
+  } catch (error) {
+    results.na("legs", name, `n/a: ${errorText(error)}`);
+    b.log(`  ${name} failed: ${errorText(error)}`);
+  }
+  b.log(`  (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+}
+
+function report(): string {
+  const cols = Object.values(ways);
+  const parts = [
+    `# pnpm bench${smoke ? " --smoke (tiny counts: proves every leg runs; figures are not meaningful)" : ""}`,
+    `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${new Date().toISOString()}`,
+    "",
+    viaTable(cols),
+    "",
+    latencyTable(cols),
+    "",
+    loadTable(cols, profile.load.concurrencies),
+    rowsTable(results.rows),
+  ];
+  return parts.join("\n");
+}
+
+function writeJson(): string {
+  const dir = join(ROOT, "bench-results");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}${smoke ? "-smoke" : ""}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify(
+      { smoke, node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, started: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, profile, ways, rows: results.rows, raw: results.raw },
+      null,
+      2,
+    ),
+  );
+  return file;
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`bench exceeded its ${budgetMs / 1000} s budget; stopping`);
+  console.log(report());
+  killAllNow();
+  process.exit(1);
+}, budgetMs);
+watchdog.unref();
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    killAllNow();
+    process.exit(130);
+  });
+}
+
+async function main(): Promise<void> {
+  await leg("package", () => measurePackage(b));
+
+  let sandbox: SandboxInfo | undefined;
+  await leg("sandbox", async () => {
+    const s = await startTsServer<Omit<SandboxInfo, "pid" | "child">>(join(ROOT, "bench/servers/sandbox.ts"), { TASKER_SANDBOX_RATE_LIMIT_PER_MIN: "1000000" });
+    track(s.child);
+    sandbox = { ...s.info, pid: s.child.pid!, child: s.child };
+    b.sandbox = sandbox;
+    b.log(`  sandbox ${sandbox.url} (pid ${sandbox.pid})`);
+  });
+  if (!sandbox) {
+    for (const w of Object.values(ways)) w.na = "sandbox did not start";
+  }
+
+  if (sandbox) {
+    const s = sandbox;
+    await leg("direct", async () => {
+      ways.direct!.figures = await measureWay("direct", directOps(s), profile, b.log);
+    });
+
+    await leg("peer", async () => {
+      if (!fileExists(PEER_ENTRY)) {
+        ways.peer!.na = "@makeplane/plane-mcp-server not installed (pnpm install)";
+        return;
+      }
+      const cs = await coldStart(b, "peer", process.execPath, [PEER_ENTRY], peerEnv(s));
+      results.add("Cold start and memory", "peer: spawn → initialize (median)", cs.medianMs, "ms", { note: `@makeplane/plane-mcp-server 0.1.5, n=${cs.samples.length}` });
+      const peer = await startPeer(s);
+      try {
+        ways.peer!.figures = await measureWay("peer", peerOps(s, peer), profile, b.log);
+        const m = memoryOf(peer.pid ?? undefined);
+        if (m) results.add("Cold start and memory", "peer: peak RSS after the load", m.hwmMb, "MB");
+      } finally {
+        await peer.close();
+      }
+    });
+
+    await leg("gateway", () => runGatewayLegs(b, s, ways));
+  } else {
+    ways.peer!.na = ways.direct!.na = "sandbox did not start";
+  }
+
+  await leg("micro", () => runMicro(b));
+  await leg("scale", () => runScale(b));
+
+  if (sandbox) {
+    const m = memoryOf(sandbox.pid);
+    if (m) results.add("Cold start and memory", "sandbox: peak RSS", m.hwmMb, "MB");
+  }
+  derive(b, ways);
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  console.error(`bench failed: ${errorText(error)}`);
+  exitCode = 1;
+} finally {
+  destroyAgents();
+  await stopAll();
+}
+console.log(report());
+const file = writeJson();
+console.log(`\nJSON: ${file}\n${((Date.now() - started) / 1000).toFixed(0)} s${smoke ? " (smoke: no target enforced)" : ""}`);
+clearTimeout(watchdog);
+process.exit(exitCode);
