@@ -196,8 +196,8 @@ describe("the shared upstream budget", () => {
       await a.getWorkItem(ctx(), DEMO, CARD);
       await a.getWorkItem(ctx(), DEMO, CARD);
       const e = await rejection(a.getWorkItem(ctx(), DEMO, CARD));
-      expect(e.code).toBe("tasker_unavailable");
-      expect(e.retryable).toBe(true);
+      expect(e).toMatchObject({ code: "tasker_unavailable", status: 429, retryable: true });
+      expect(e.message).toContain("throttling");
       const hint = (e.details as { retry_after_s: number }).retry_after_s;
       expect(hint).toBeGreaterThanOrEqual(50);
       expect(hint).toBeLessThanOrEqual(60);

@@ -79,7 +79,7 @@ export class TaskerConnection {
 
   constructor(private readonly o: ConnectionOptions) {
     this.pool = new Pool(o.origin, {
-      connections: 16,
+      connections: 32,
       pipelining: 1,
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 60_000,
@@ -92,10 +92,20 @@ export class TaskerConnection {
 
   /** A read: retried (bounded, with jitter) on connection failures, 5xx and 429. */
   async get(path: TaskerPath, x: Exchange): Promise<TaskerResponse> {
+    let previous: TaskerResponse | undefined;
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= this.o.maxReadRetries;
-      const outcome = await this.attempt("GET", path, undefined, x);
+      let outcome: TaskerResponse | Failure;
+      try {
+        outcome = await this.attempt("GET", path, undefined, x);
+      } catch (error) {
+        // The retry could not get a budget slot in time (typically: a 429 paused the budget
+        // past the wait bound). Tasker's own answer says more than "budget exhausted".
+        if (previous) return previous;
+        throw error;
+      }
       if ("status" in outcome) {
+        previous = outcome;
         const retryable = outcome.status >= 500 || outcome.status === 429;
         if (!retryable || last) return outcome;
         this.o.logger?.warn({ operation: x.operation, request_id: x.requestId, status: outcome.status, attempt }, "tasker read failed, retrying");

@@ -122,6 +122,20 @@ describe("RequestBudget", () => {
     expect(served[1]).toBe("refused:too-long:tasker_unavailable");
   });
 
+  it("stays cheap with a huge limit (benchmarks lift it)", async () => {
+    const clock = new ManualClock();
+    const budget = new RequestBudget({ perWindow: 1_000_000, maxWaitMs: 1_000, clock });
+    const started = performance.now();
+    for (let i = 0; i < 300_000; i++) {
+      await budget.acquire("a");
+      if (i % 10 === 0) await clock.advance(1);
+    }
+    expect(budget.snapshot().used).toBe(300_000);
+    await clock.advance(60_001);
+    expect(budget.snapshot().used).toBe(0);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
   it("close() rejects waiters and later calls", async () => {
     const { clock, budget, served, take } = setup(1);
     await budget.acquire("a");

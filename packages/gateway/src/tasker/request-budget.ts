@@ -53,8 +53,12 @@ export class RequestBudget {
   private readonly windowMs: number;
   private readonly maxWaitMs: number;
   private readonly clock: Clock;
-  /** Grant times inside the current window, oldest first. */
-  private readonly grants: number[] = [];
+  /**
+   * Grant times, oldest first; entries before `head` have aged out. A head index instead of
+   * shift/splice keeps pruning amortised O(1) even with a huge limit (benchmarks).
+   */
+  private grants: number[] = [];
+  private head = 0;
   /** Waiters per agent, FIFO. */
   private readonly queues = new Map<string, Waiter[]>();
   /** Agents with waiters, in round-robin service order. */
@@ -77,7 +81,7 @@ export class RequestBudget {
     if (this.closed) return Promise.reject(this.refusal(0, "closed"));
     const now = this.clock.now();
     this.prune(now);
-    if (this.ring.length === 0 && now >= this.pausedUntil && this.grants.length < this.perWindow) {
+    if (this.ring.length === 0 && now >= this.pausedUntil && this.used() < this.perWindow) {
       this.grants.push(now);
       return Promise.resolve();
     }
@@ -113,7 +117,7 @@ export class RequestBudget {
     let queued = 0;
     for (const q of this.queues.values()) queued += q.length;
     return {
-      used: this.grants.length,
+      used: this.used(),
       limit: this.perWindow,
       queued,
       queued_agents: this.ring.length,
@@ -136,11 +140,22 @@ export class RequestBudget {
     this.ring.length = 0;
   }
 
+  private used(): number {
+    return this.grants.length - this.head;
+  }
+
+  /** The i-th oldest grant still in the window. */
+  private grantAt(i: number): number {
+    return this.grants[this.head + i] as number;
+  }
+
   private prune(now: number): void {
     const cutoff = now - this.windowMs;
-    let n = 0;
-    while (n < this.grants.length && (this.grants[n] as number) <= cutoff) n++;
-    if (n > 0) this.grants.splice(0, n);
+    while (this.head < this.grants.length && (this.grants[this.head] as number) <= cutoff) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.grants.length) {
+      this.grants = this.grants.slice(this.head);
+      this.head = 0;
+    }
   }
 
   /**
@@ -154,11 +169,11 @@ export class RequestBudget {
     for (const [other, q] of this.queues) if (other !== agentId) position += Math.min(q.length, own);
     // Slot k (0-based) of the future: the free ones now, then each current grant's expiry,
     // and every later slot one window after the slot perWindow places before it.
-    const free = this.perWindow - this.grants.length;
+    const free = this.perWindow - this.used();
     const k = position - 1;
     const base = k % this.perWindow;
     const cycles = Math.floor(k / this.perWindow);
-    const baseAt = base < free ? now : (this.grants[base - free] as number) + this.windowMs;
+    const baseAt = base < free ? now : this.grantAt(base - free) + this.windowMs;
     const slotAt = baseAt + cycles * this.windowMs;
     return Math.max(slotAt, this.pausedUntil) - now;
   }
@@ -166,7 +181,7 @@ export class RequestBudget {
   private pump(): void {
     const now = this.clock.now();
     this.prune(now);
-    while (this.ring.length > 0 && now >= this.pausedUntil && this.grants.length < this.perWindow) {
+    while (this.ring.length > 0 && now >= this.pausedUntil && this.used() < this.perWindow) {
       const agentId = this.ring.shift() as string;
       const q = this.queues.get(agentId) as Waiter[];
       const w = q.shift() as Waiter;
@@ -182,7 +197,7 @@ export class RequestBudget {
   private schedule(): void {
     if (this.closed || this.ring.length === 0) return;
     const now = this.clock.now();
-    const nextFree = this.grants.length < this.perWindow ? now : (this.grants[0] as number) + this.windowMs;
+    const nextFree = this.used() < this.perWindow ? now : this.grantAt(0) + this.windowMs;
     const at = Math.max(nextFree, this.pausedUntil, now);
     if (this.timer !== null && this.timerAt <= at) return;
     if (this.timer !== null) this.clock.clearTimer(this.timer);
