@@ -1,8 +1,9 @@
-import type { Sql, TransactionSql } from "postgres";
+import type { Sql } from "postgres";
 import type { z } from "zod";
 import type { ToolAnnotations, ToolName, ToolScope } from "@nodedc/shared";
 import type { Logger } from "pino";
-import type { AgentContext, AgentGrantContext, AuditEventInput, RateLimitDecision } from "../pipeline/types";
+import type { RecordAudit } from "../audit/record-audit";
+import type { AgentContext, AgentGrantContext, RateLimitDecision } from "../pipeline/types";
 import type { CallContext, TaskerAdapter } from "../tasker/types";
 
 /**
@@ -13,8 +14,8 @@ import type { CallContext, TaskerAdapter } from "../tasker/types";
 export interface ToolDeps {
   sql: Sql;
   tasker: TaskerAdapter;
-  /** The core's audit writer; accepts a transaction so events commit with other rows. */
-  recordAudit(db: Sql | TransactionSql, event: AuditEventInput): Promise<unknown>;
+  /** The core's audit writer; pass a transaction so the event commits with other rows. */
+  audit: RecordAudit;
   rateLimiter: { consume(bucketKey: string, limit: number, windowS: number): Promise<RateLimitDecision> };
   logger: Pick<Logger, "error" | "warn" | "info">;
   settings: ToolSettings;

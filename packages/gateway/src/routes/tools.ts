@@ -1,0 +1,85 @@
+import { Hono } from "hono";
+import { IDEMPOTENCY_HEADER, toolCallRequestSchema } from "@nodedc/shared";
+import type { GatewayDeps } from "../deps";
+import type { GatewayEnv } from "../http/context";
+import { HttpError } from "../http/http-error";
+import { readJson } from "../http/validate";
+import { findTool, TOOLS } from "../tools/registry";
+import { describeTool } from "../tools/tool-descriptor";
+import type { ToolDeps, ToolSettings } from "../tools/tool-definition";
+import { runTool, tokenMayUse } from "../tools/tool-runner";
+
+/** Defaults of the idempotency timing (not env-configurable yet). */
+export const IDEMPOTENCY_LEASE_S = 60;
+export const IDEMPOTENCY_WAIT_MS = 5_000;
+
+export function toolDepsFrom(deps: GatewayDeps, overrides: Partial<ToolSettings> = {}): ToolDeps {
+  return {
+    sql: deps.sql,
+    tasker: deps.adapter,
+    audit: deps.audit,
+    rateLimiter: deps.rateLimiter,
+    logger: deps.logger,
+    settings: {
+      agentRateLimitPerMin: deps.config.limits.agentPerMin,
+      ownerRateLimitPerMin: deps.config.limits.ownerPerMin,
+      idempotencyLeaseS: IDEMPOTENCY_LEASE_S,
+      idempotencyWaitMs: IDEMPOTENCY_WAIT_MS,
+      taskerWebUrl: null,
+      workspaceSlug: deps.config.tasker.workspaceSlug,
+      ...overrides,
+    },
+  };
+}
+
+/**
+ * Agent tool routes, mounted at /api/v1/tools: thin — the pipeline lives in
+ * tools/tool-runner.ts. `GET /` lists what this token may call; `POST /:name` runs one.
+ * Tool names resolve only through the registry: nothing here takes a URL or a path.
+ */
+export function toolRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
+  const toolDeps = toolDepsFrom(deps);
+  const routes = new Hono<GatewayEnv>();
+  routes.use("*", deps.requireAgent);
+
+  routes.get("/", (c) => {
+    const agent = c.get("agent");
+    c.header("Cache-Control", "no-store");
+    return c.json({ tools: TOOLS.filter((t) => tokenMayUse(agent, t)).map(describeTool) });
+  });
+
+  routes.post("/:name", async (c) => {
+    const agent = c.get("agent");
+    const name = c.req.param("name");
+    const tool = findTool(name);
+    if (!tool) {
+      await deps
+        .audit({
+          actor_type: "agent",
+          agent_id: agent.agent.id,
+          owner_user_id: agent.owner.user_id,
+          token_id: agent.token.id,
+          action: "tool.unknown",
+          outcome: "denied",
+          error_code: "tool_not_found",
+          request_id: c.get("requestId"),
+          details: { requested: name.slice(0, 64) },
+        })
+        .catch((e) => deps.logger.error({ err: e }, "audit of an unknown tool call failed"));
+      throw new HttpError("tool_not_found", `no tool named ${JSON.stringify(name.slice(0, 64))}; GET /api/v1/tools lists the tools you may call`);
+    }
+    const body = await readJson(c, toolCallRequestSchema);
+    const response = await runTool(toolDeps, {
+      agent,
+      requestId: c.get("requestId"),
+      tool,
+      rawArguments: body.arguments,
+      headerKey: c.req.header(IDEMPOTENCY_HEADER),
+    });
+    for (const [header, value] of Object.entries(response.headers)) c.header(header, value);
+    c.header("Content-Type", "application/json; charset=utf-8");
+    c.header("Cache-Control", "no-store");
+    return c.body(response.bodyText, response.status as 200);
+  });
+  return routes;
+}
