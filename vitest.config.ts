@@ -1,15 +1,18 @@
 import { defineConfig } from "vitest/config";
 
-// One config for the monorepo. Projects keep suites apart: `unit` and `integration` run in
-// `pnpm test`; `smoke` is the subset .ci/run repeats on embedded PGlite.
+// One config for the monorepo. `pnpm test` runs unit, integration and smoke; .ci/run
+// repeats `smoke` on embedded PGlite and runs `journey` (the README's start command as a
+// child process, driven like Codex would) on its own.
+const exclude = ["**/node_modules/**", "**/dist/**"];
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts"],
-          exclude: ["**/node_modules/**", "**/*.int.test.ts"],
+          include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts"],
+          exclude: [...exclude, "**/*.int.test.ts"],
           testTimeout: 20_000,
         },
       },
@@ -17,7 +20,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["packages/*/src/**/*.int.test.ts", "packages/*/test/**/*.test.ts"],
-          exclude: ["**/node_modules/**"],
+          exclude: [...exclude, "**/*.smoke.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
@@ -27,9 +30,19 @@ export default defineConfig({
         test: {
           name: "smoke",
           include: ["packages/*/test/**/*.smoke.test.ts"],
-          exclude: ["**/node_modules/**"],
+          exclude,
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "journey",
+          include: ["test/journey/**/*.journey.ts"],
+          exclude,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },
