@@ -42,14 +42,23 @@ export async function resolveToken(deps: TokenStoreDeps, account: string | null)
     return { token: fromEnv, source: "env", notes };
   }
   if (account === null) return null;
+  let keychainFailure: KeychainError | null = null;
   try {
     const fromKeychain = await deps.keychain().get(account);
     if (fromKeychain) return { token: fromKeychain, source: "keychain", notes };
   } catch (error) {
-    notes.push(error instanceof KeychainError ? error.message : String(error));
+    keychainFailure = error instanceof KeychainError ? error : new KeychainError("unavailable", String(error), "");
+    notes.push(keychainFailure.message);
   }
   const fromFile = await readFileToken(deps.configDir, account);
   if (fromFile) return { token: fromFile, source: "file", notes };
+  if (keychainFailure) {
+    // The token is most likely in that keychain: say so rather than "not paired".
+    throw new CliError(`The agent token could not be read: ${keychainFailure.message}`, {
+      code: `keychain_${keychainFailure.kind}`,
+      hint: `${keychainFailure.hint} (Or set ${TOKEN_ENV}.)`,
+    });
+  }
   return null;
 }
 
