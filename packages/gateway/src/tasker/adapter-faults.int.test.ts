@@ -5,10 +5,11 @@
  */
 
 import { createServer } from "node:net";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { FIXTURE, startTaskerSandbox } from "@nodedc/tasker-sandbox";
 import { createTaskerAdapter } from "./adapter.js";
 import { TaskerError } from "./errors.js";
+import { ManualClock } from "./manual-clock.test-support.js";
 import { ctx, isAllowedTaskerCall, useSandbox } from "./sandbox.test-support.js";
 import { EXTERNAL_SOURCE } from "./types.js";
 
@@ -187,6 +188,23 @@ describe("the shared upstream budget", () => {
       }
     });
     expect(requests).toHaveLength(3);
+  });
+
+  it("shares a contended budget round-robin between agents, end to end", async () => {
+    const clock = new ManualClock();
+    const a = S.adapter({ rateLimitPerMin: 2, budgetMaxWaitMs: 3_600_000, clock });
+    const done: string[] = [];
+    const call = (agent: string, tag: string) => a.getWorkItem(ctx(agent), DEMO, CARD).then(() => void done.push(tag));
+    const calls = ["b1", "b2", "b3", "b4", "b5"].map((t) => call("busy", t));
+    await vi.waitFor(() => expect(done).toHaveLength(2));
+    calls.push(call("quiet", "q1"));
+    await clock.advance(60_001);
+    await vi.waitFor(() => expect(done).toHaveLength(4));
+    // FIFO would serve b3, b4 now and q1 last; round-robin serves q1 in the first free window.
+    expect(done.slice(2).sort()).toEqual(["b3", "q1"]);
+    await clock.advance(60_001);
+    await Promise.all(calls);
+    expect(done.slice(4).sort()).toEqual(["b4", "b5"]);
   });
 
   it("Tasker's 429 pauses the budget until Retry-After; nothing more is sent meanwhile", async () => {
