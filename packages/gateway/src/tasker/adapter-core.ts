@@ -15,7 +15,11 @@ export type TaskerOperation = keyof TaskerAdapter;
 
 export interface TaskerCallEvent {
   operation: TaskerOperation;
-  /** `ok`, `cache_hit` (no Tasker request at all) or the TaskerError code. */
+  /**
+   * `ok`; `cache_hit` when the call succeeded without any Tasker request of its own (served
+   * from the metadata cache, joined another caller's fetch, or nothing to ask, e.g. an
+   * empty search); otherwise the TaskerError code.
+   */
   outcome: "ok" | "cache_hit" | TaskerErrorCode;
   duration_ms: number;
   /** HTTP requests this call sent to Tasker (retries and fallbacks included). */

@@ -173,6 +173,17 @@ describe("Tasker adapter — work items", () => {
     expect(S.sb.requestLog.count({ method: "POST", status: 201, pathIncludes: "/work-items/" })).toBeGreaterThanOrEqual(1);
   });
 
+  it("a ref held by an archived item (409, but GET hides it) → tasker_rejected, not a crash", async () => {
+    const a = S.adapter();
+    const ref = `arch-${Date.now()}`;
+    const { item } = await a.createWorkItem(ctx(), DEMO, { name: "soon archived", external_source: EXTERNAL_SOURCE, external_id: ref });
+    const raw = S.sb.store.getWorkItemRaw(item.id);
+    if (!raw) throw new Error("sandbox row missing");
+    raw.archivedAt = Date.now(); // archiving is a human's act in Tasker; the adapter cannot do it
+    const e = await rejection(a.createWorkItem(ctx(), DEMO, { name: "again", external_source: EXTERNAL_SOURCE, external_id: ref }));
+    expect(e).toMatchObject({ code: "tasker_rejected", status: 409, details: { reason: "external_ref_taken", existing_id: item.id } });
+  });
+
   it("updates (sets replaced) and returns what Tasker stored, so narrowing is visible", async () => {
     const a = S.adapter();
     const { item } = await a.createWorkItem(ctx(), DEMO, { name: "To update", external_source: EXTERNAL_SOURCE, external_id: `upd-${Date.now()}` });

@@ -121,11 +121,21 @@ export function createWorkItemOperations(core: AdapterCore): WorkItemOperations 
           // PLANE_API §5: the pair exists in this project; the body names the existing item.
           const conflict = conflictSchema.safeParse(res.body);
           const existingId = conflict.success ? conflict.data.id : undefined;
-          const existing = isUuid(existingId)
-            ? await fetchItem(x, id, existingId.toLowerCase())
-            : await findByRef(x, id, v.external_source, v.external_id);
+          let existing: TaskerWorkItem | null;
+          try {
+            existing = isUuid(existingId)
+              ? await fetchItem(x, id, existingId.toLowerCase())
+              : await findByRef(x, id, v.external_source, v.external_id);
+          } catch (error) {
+            if (!(error instanceof TaskerError) || error.code !== "not_found") throw error;
+            existing = null;
+          }
           if (existing) return { item: existing, existed: true };
-          throw core.fail(res, x, { target: `project ${id}`, projectScoped: true });
+          // The 409 check also counts archived and draft items, which GET hides (PLANE_API §3, §5).
+          throw new TaskerError("tasker_rejected", "Tasker already holds this external ref on a work item the gateway cannot read (archived, draft or otherwise hidden).", {
+            status: 409,
+            details: { operation: x.operation, reason: "external_ref_taken", ...(isUuid(existingId) ? { existing_id: existingId } : {}) },
+          });
         }
         return { item: core.decode(workItemSchema, res, x, { target: `project ${id}`, projectScoped: true }), existed: false };
       });
