@@ -1,7 +1,8 @@
 import { promises as fs, constants as fsConstants } from "node:fs";
 import { agentSessionSchema, healthzSchema } from "@nodedc/shared";
 import { Command } from "commander";
-import { codexConfigPath, launchFor } from "../client-config/client-configs";
+import path from "node:path";
+import { codexConfigPath } from "../client-config/client-configs";
 import { readCodexServer } from "../client-config/codex";
 import { readJsonServer } from "../client-config/json-config";
 import { isInstalledPackagePath } from "../client-config/launcher";
@@ -33,8 +34,36 @@ export function nodeVersionOk(version: string): boolean {
   return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
 }
 
-function sameArray(a: unknown, b: string[]): boolean {
-  return Array.isArray(a) && a.length === b.length && a.every((v, i) => v === b[i]);
+function describeEntry(entry: Record<string, unknown>): string {
+  const args = Array.isArray(entry.args) ? (entry.args as unknown[]).map(String) : [];
+  return `runs ${[String(entry.command), ...args].join(" ")}`;
+}
+
+/**
+ * Does a client entry start this CLI's `mcp`? npx entries must pin this exact version; node
+ * entries must point at an existing script (this checkout's, ideally).
+ */
+export async function judgeLaunch(
+  entry: Record<string, unknown>,
+  profile: string,
+  scriptPath: string,
+): Promise<{ status: DoctorCheck["status"]; fix?: string }> {
+  const args = Array.isArray(entry.args) ? (entry.args as unknown[]).map(String) : [];
+  const profileOk = profile === DEFAULT_PROFILE ? !args.includes("--profile") : args.join(" ").endsWith(`--profile ${profile}`);
+  const repair = "Run pair again (with a new code) to rewrite it.";
+  if (!args.includes("mcp") || !profileOk) return { status: "fail", fix: `The entry does not run \`nodedc-tasker mcp${profile === DEFAULT_PROFILE ? "" : ` --profile ${profile}`}\`. ${repair}` };
+  if (path.basename(String(entry.command)).startsWith("npx")) {
+    const pinned = args.find((a) => a.startsWith("nodedc-tasker@"));
+    if (pinned === `nodedc-tasker@${CLI_VERSION}`) return { status: "ok" };
+    return { status: "warn", fix: `It pins ${pinned ?? "no version"}; this CLI is ${CLI_VERSION}. ${repair}` };
+  }
+  const script = args[0] ?? "";
+  const exists = await fs.access(script).then(() => true, () => false);
+  if (!exists) return { status: "fail", fix: `${script} does not exist (moved checkout?). ${repair}` };
+  if (path.resolve(script) !== path.resolve(scriptPath) && !isInstalledPackagePath(scriptPath)) {
+    return { status: "warn", fix: `It runs another copy of the CLI than this one (${scriptPath}).` };
+  }
+  return { status: "ok" };
 }
 
 export async function collectDoctor(opts: DoctorOptions, deps: Deps): Promise<DoctorCheck[]> {
@@ -99,7 +128,6 @@ export async function collectDoctor(opts: DoctorOptions, deps: Deps): Promise<Do
   }
 
   // Client configs: present, and pointing at this version / launcher.
-  const expected = launchFor(deps, ctx.name, isInstalledPackagePath(deps.scriptPath) ? "npx" : "node");
   const recorded = ctx.profile?.clients ?? {};
   const serverName = serverNameFor(ctx.name);
   const codexFile = recorded.codex?.path ?? codexConfigPath(deps);
@@ -117,19 +145,7 @@ export async function collectDoctor(opts: DoctorOptions, deps: Deps): Promise<Do
         add({ name: `client_${client}`, status: client === "codex" && !record ? "warn" : "fail", detail: `${file} has no "${serverName}" server`, fix: "Run pair again (with a new code), or add the server by hand." });
         continue;
       }
-      const args = entry.args as unknown;
-      const pinned = Array.isArray(args) && args.some((a) => typeof a === "string" && a.startsWith("nodedc-tasker@"));
-      const matches = entry.command === expected.command && sameArray(args, expected.args);
-      if (matches) add({ name: `client_${client}`, status: "ok", detail: `${file} runs ${[expected.command, ...expected.args].join(" ")}` });
-      else {
-        const version = pinned ? (args as string[]).find((a) => a.startsWith("nodedc-tasker@")) : String(entry.command);
-        add({
-          name: `client_${client}`,
-          status: "warn",
-          detail: `${file} runs ${version} (this CLI is ${CLI_VERSION}, ${expected.launcher} launcher)`,
-          fix: "Pair again to point it at this version, or ignore this if you pinned it on purpose.",
-        });
-      }
+      add({ name: `client_${client}`, ...(await judgeLaunch(entry, ctx.name, deps.scriptPath)), detail: `${file}: ${describeEntry(entry)}` });
     } catch (error) {
       add({ name: `client_${client}`, status: "fail", detail: (error as Error).message, ...((error as CliError).hint ? { fix: (error as CliError).hint! } : {}) });
     }

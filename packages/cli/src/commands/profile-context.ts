@@ -22,7 +22,9 @@ export async function loadProfileContext(deps: Deps, profileName: string): Promi
     profile,
     gatewayUrl,
     gatewaySource: envGateway ? "env" : profile ? "profile" : null,
-    account: gatewayUrl ? keychainAccount(gatewayOrigin(gatewayUrl), name) : null,
+    // The token is stored under the gateway it was paired with, even when NODEDC_TASKER_GATEWAY
+    // now points elsewhere (a moved gateway, or a test of the offline path).
+    account: profile ? keychainAccount(gatewayOrigin(profile.gateway_url), name) : gatewayUrl ? keychainAccount(gatewayOrigin(gatewayUrl), name) : null,
   };
 }
 
