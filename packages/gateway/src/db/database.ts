@@ -22,6 +22,11 @@ export interface Database {
 export interface OpenDatabaseOptions {
   /** Apply migrations before opening the pool (default true). */
   migrate?: boolean;
+  /**
+   * Switch runtime connections to APP_ROLE when the server has it (default true). Off for
+   * PGlite, whose socket connections share one session.
+   */
+  useAppRole?: boolean;
   /** Extra postgres.js options (tests). */
   postgresOptions?: postgres.Options<Record<string, never>>;
 }
@@ -57,7 +62,7 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions 
       }
     }
     // PGlite has one session shared by every socket connection: never switch roles there.
-    const role = embedded ? null : await usableRole(url);
+    const role = embedded || options.useAppRole === false ? null : await usableRole(url);
     const sql = connect(url, {
       max: config.database.poolMax,
       ...(role ? { connection: { role } as Record<string, string> } : {}),

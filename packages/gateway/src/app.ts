@@ -1,0 +1,114 @@
+import { randomUUID } from "node:crypto";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { matchedRoutes } from "hono/route";
+import type { Sql } from "postgres";
+import type { Logger } from "pino";
+import { LIMITS } from "@nodedc/shared";
+import type { Config } from "./config/config";
+import type { GatewayDeps } from "./deps";
+import type { GatewayEnv } from "./http/context";
+import { HttpError } from "./http/http-error";
+import { notFound, onError } from "./http/on-error";
+import { requestId } from "./http/request-id";
+import { createJwtVerifier, type JwtVerifier } from "./auth/launcher-jwt";
+import { requireAgent } from "./auth/require-agent";
+import { requireUser } from "./auth/require-user";
+import { bindRecordAudit } from "./audit/record-audit";
+import { createRateLimiter } from "./rate-limit/rate-limiter";
+import { createOwnerStatusChecker } from "./owners/launcher-status";
+import { createMetrics, type Metrics } from "./observability/metrics";
+import { metaRoutes } from "./routes/meta";
+import { agentRoutes } from "./routes/agents";
+import { auditRoutes } from "./routes/audit";
+import { ownerRoutes } from "./routes/owners";
+import { pairingRoutes } from "./routes/pairing";
+import { agentSessionRoutes } from "./routes/agent-session";
+import { toolRoutes } from "./routes/tools";
+import type { TaskerAdapter } from "./tasker/types";
+import { ROUTES } from "@nodedc/shared";
+
+/** What buildApp needs from the outside; everything else it assembles itself. */
+export interface AppInput {
+  sql: Sql;
+  config: Config;
+  logger: Logger;
+  adapter: TaskerAdapter;
+  metrics?: Metrics;
+  /** Used for Launcher owner-status checks (tests inject nothing: a real server stands in). */
+  fetch?: typeof fetch;
+  /** Verifies Launcher JWTs (default from config.launcher). */
+  verifyJwt?: JwtVerifier;
+  boot?: { id: string; started_at: string };
+}
+
+export interface BuiltApp {
+  app: Hono<GatewayEnv>;
+  deps: GatewayDeps;
+  metrics: Metrics;
+}
+
+/** Assembles the shared dependencies (no I/O). */
+export function createGatewayDeps(input: AppInput): GatewayDeps {
+  const audit = bindRecordAudit(input.sql);
+  const ownerStatus = createOwnerStatusChecker(input.config.launcher, input.sql, input.logger, input.fetch);
+  return {
+    sql: input.sql,
+    config: input.config,
+    logger: input.logger,
+    adapter: input.adapter,
+    audit,
+    rateLimiter: createRateLimiter(input.sql),
+    requireAgent: requireAgent({ sql: input.sql, config: input.config, logger: input.logger, audit, ownerStatus }),
+  };
+}
+
+function routeLabel(c: Context): string {
+  const routes = matchedRoutes(c).filter((r) => r.method !== "ALL");
+  return routes.at(-1)?.path ?? "unmatched";
+}
+
+/**
+ * The whole HTTP surface, side-effect free: no listening, no I/O until a request comes.
+ * `main.ts` serves it; tests call `app.request()` or serve it on a random port.
+ */
+export function buildApp(input: AppInput): BuiltApp {
+  const { config, logger, sql } = input;
+  const metrics = input.metrics ?? createMetrics();
+  const deps = createGatewayDeps(input);
+  const boot = input.boot ?? { id: randomUUID(), started_at: new Date().toISOString() };
+  const verifyJwt = input.verifyJwt ?? createJwtVerifier(config.launcher);
+  const users = requireUser({ verify: verifyJwt, sql, logger });
+  const services = requireUser({ verify: verifyJwt, sql, logger, roles: ["service", "platform_admin"] });
+
+  const app = new Hono<GatewayEnv>();
+  app.use("*", requestId());
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    const labels = { method: c.req.method, route: routeLabel(c), status: String(c.res.status) };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, (performance.now() - started) / 1000);
+  });
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: LIMITS.max_body_bytes,
+      onError: () => {
+        throw HttpError.payloadTooLarge(LIMITS.max_body_bytes);
+      },
+    }),
+  );
+
+  app.route("/", metaRoutes({ sql, config, metrics, boot }));
+  app.route("/", agentRoutes({ ...deps, requireUser: users }));
+  app.route("/", auditRoutes({ sql, requireUser: users }));
+  app.route("/", ownerRoutes({ sql, audit: deps.audit, requireService: services }));
+  app.route("/", pairingRoutes({ ...deps }));
+  app.route("/", agentSessionRoutes({ ...deps }));
+  app.route(ROUTES.tools, toolRoutes(deps));
+
+  app.onError(onError(logger));
+  app.notFound(notFound);
+  return { app, deps, metrics };
+}

@@ -1,0 +1,27 @@
+import type { MiddlewareHandler } from "hono";
+import type { Sql } from "postgres";
+import type { Logger } from "pino";
+import type { Config } from "./config/config";
+import type { GatewayEnv } from "./http/context";
+import type { RecordAudit } from "./audit/record-audit";
+import type { RateLimiter } from "./rate-limit/rate-limiter";
+import type { TaskerAdapter } from "./tasker/types";
+
+/**
+ * What the core hands to route factories outside it (today: `toolRoutes(deps)` of
+ * routes/tools.ts). Kept stable: add fields, never change the existing ones.
+ */
+export interface GatewayDeps {
+  /** The runtime pool (as the nodedc_gateway_app role on a real Postgres). */
+  sql: Sql;
+  config: Config;
+  logger: Logger;
+  /** The only door to Tasker. */
+  adapter: TaskerAdapter;
+  /** recordAudit bound to `sql`; pass a transaction as 2nd argument to commit with other rows. */
+  audit: RecordAudit;
+  /** Postgres-backed limits that hold across replicas. */
+  rateLimiter: RateLimiter;
+  /** Agent-token auth: sets `c.get("agent")`, or answers 401/403 itself. */
+  requireAgent: MiddlewareHandler<GatewayEnv>;
+}

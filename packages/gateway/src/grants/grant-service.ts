@@ -1,0 +1,82 @@
+import type { z } from "zod";
+import type { createGrantRequestSchema } from "@nodedc/shared";
+import type { GatewayDeps } from "../deps";
+import type { LauncherUser } from "../auth/launcher-jwt";
+import { HttpError } from "../http/http-error";
+import { actorOf } from "../agents/agent-access";
+import type { AgentRow } from "../agents/agent-store";
+import { getOwner } from "../owners/owner-store";
+import { upsertGrant, type GrantRow } from "./grant-store";
+
+export interface CreateGrantInput {
+  user: LauncherUser;
+  agent: AgentRow;
+  body: z.output<typeof createGrantRequestSchema>;
+  requestId: string;
+}
+
+/**
+ * A grant is only given while the agent's owner (matched by email) is an active member
+ * of that Tasker project: an agent can never reach further than its human. Project name
+ * and identifier are copied from Tasker for display.
+ */
+export async function createGrant(
+  deps: GatewayDeps,
+  input: CreateGrantInput,
+): Promise<{ row: GrantRow; created: boolean }> {
+  const { agent, body, user, requestId } = input;
+  const workspace = deps.config.tasker.workspaceSlug;
+  if (body.workspace_slug !== workspace) {
+    throw HttpError.validation(`body.workspace_slug: this gateway serves the workspace "${workspace}"`, {
+      issues: [{ path: "body.workspace_slug", code: "invalid_value", message: `expected "${workspace}"` }],
+    });
+  }
+  const owner = await getOwner(deps.sql, agent.owner_user_id);
+  const denied = async (reason: string, message: string): Promise<never> => {
+    await deps.audit({
+      ...actorOf(user),
+      agent_id: agent.id,
+      owner_user_id: agent.owner_user_id,
+      project_id: body.project_id,
+      action: "grant.create",
+      outcome: "denied",
+      error_code: "forbidden",
+      request_id: requestId,
+      details: { reason, scopes: body.scopes },
+    });
+    throw HttpError.forbidden(message);
+  };
+  if (!owner?.email) return denied("owner_email_unknown", "the owner's email is unknown, so Tasker membership cannot be checked; the owner should sign in once");
+  if (owner.status !== "active") return denied("owner_inactive", "the owner is not active");
+
+  const ctx = { agent_id: agent.id, request_id: requestId };
+  const member = await deps.adapter.isProjectMember(ctx, body.project_id, owner.email);
+  if (!member) return denied("not_project_member", "the owner is not an active member of this Tasker project, so the agent cannot be granted it");
+  const project = await deps.adapter.getProject(ctx, body.project_id);
+
+  return deps.sql.begin(async (tx) => {
+    const result = await upsertGrant(tx, {
+      agent_id: agent.id,
+      workspace_slug: workspace,
+      project_id: project.id,
+      project_identifier: project.identifier,
+      project_name: project.name,
+      scopes: body.scopes,
+      created_by: user.user_id,
+    });
+    await deps.audit(
+      {
+        ...actorOf(user),
+        agent_id: agent.id,
+        owner_user_id: agent.owner_user_id,
+        project_id: project.id,
+        action: result.created ? "grant.create" : "grant.update",
+        outcome: "allowed",
+        request_id: requestId,
+        details: { grant_id: result.row.id, scopes: body.scopes, ...(result.previous_scopes ? { previous: { scopes: result.previous_scopes } } : {}) },
+      },
+      tx,
+    );
+    return result;
+  });
+}

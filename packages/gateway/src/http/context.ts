@@ -1,0 +1,20 @@
+import type { AgentContext } from "../pipeline/types";
+import type { LauncherUser } from "../auth/launcher-jwt";
+
+/** Typed context variables (hono's ContextVariableMap), set by the gateway's middleware. */
+export interface GatewayVariables {
+  /** Set by the request-id middleware on every request. */
+  requestId: string;
+  /** Set by requireUser on internal routes. */
+  user: LauncherUser;
+  /** Set by requireAgent on agent routes. */
+  agent: AgentContext;
+}
+
+export interface GatewayEnv {
+  Variables: GatewayVariables;
+}
+
+declare module "hono" {
+  interface ContextVariableMap extends GatewayVariables {}
+}

@@ -1,0 +1,22 @@
+/** The gateway package's public surface. Explicit named exports only. */
+export { buildApp, createGatewayDeps, type AppInput, type BuiltApp } from "./app";
+export type { GatewayDeps } from "./deps";
+export type { GatewayEnv, GatewayVariables } from "./http/context";
+export { HttpError } from "./http/http-error";
+export { loadConfig, ConfigError, DEV_SECRETS, ENV_NAMES, type Config } from "./config/config";
+export { openDatabase, connect, APP_ROLE, type Database, type OpenDatabaseOptions } from "./db/database";
+export { migrate, migrationsApplied, loadMigrations, type Migration, type MigrationResult } from "./db/migrate";
+export { mapDbError, sqlStateOf, SQLSTATE } from "./db/errors";
+export { startEmbeddedPostgres, type EmbeddedPostgres } from "./db/embedded";
+export { recordAudit, bindRecordAudit, type RecordAudit, type AuditDb } from "./audit/record-audit";
+export { createRateLimiter, rateLimitHeaders, type RateLimiter } from "./rate-limit/rate-limiter";
+export { requireAgent, type RequireAgentOptions } from "./auth/require-agent";
+export { createJwtVerifier, GATEWAY_AUDIENCE, type LauncherUser, type LauncherRole } from "./auth/launcher-jwt";
+export { hashAgentToken, hashPairingCode } from "./tokens/secret-hash";
+export { TOOL_SCOPE, callableTools } from "./agents/tool-access";
+export { createLogger, createMemoryLogDestination, REDACT_PATHS, type Logger } from "./observability/logger";
+export { createMetrics, type Metrics } from "./observability/metrics";
+export { listen, type ListeningServer } from "./server";
+export { startGateway, type RunningGateway } from "./start-gateway";
+export { GATEWAY_VERSION, API_VERSION } from "./version";
+export type { AgentContext, AgentGrantContext, AuditEventInput, AuditOutcome, RateLimitDecision } from "./pipeline/types";

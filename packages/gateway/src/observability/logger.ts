@@ -1,0 +1,70 @@
+import pino, { type DestinationStream, type Logger } from "pino";
+
+/**
+ * Structured JSON logs. The service writes them to stdout (12-factor: the platform
+ * collects stdout); only the CLI's `mcp` keeps stdout for the protocol. Secrets are
+ * removed by pino's `redact` setting, never by hand: any field below is replaced by
+ * "[redacted]" wherever it appears (two levels deep, plus request headers).
+ */
+export const REDACT_PATHS = [
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "headers.cookie",
+  "*.headers.authorization",
+  "token",
+  "*.token",
+  "*.*.token",
+  "code",
+  "*.code_plain",
+  "pairing_code",
+  "*.pairing_code",
+  "pepper",
+  "tokenPepper",
+  "*.tokenPepper",
+  "apiKey",
+  "*.apiKey",
+  "*.*.apiKey",
+  "api_key",
+  "*.api_key",
+  "jwtSecret",
+  "*.jwtSecret",
+  "password",
+  "*.password",
+  "secret",
+  "*.secret",
+];
+
+export interface LoggerOptions {
+  level?: string;
+  /** Where JSON lines go (default stdout); tests pass a capturing stream. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? "info",
+      base: { service: "nodedc-tasker-gateway" },
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
+  );
+}
+
+/** Collects log lines in memory (tests scan them for secrets). */
+export function createMemoryLogDestination(): DestinationStream & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    write(chunk: string) {
+      lines.push(chunk);
+    },
+  };
+}
+
+export type { Logger };

@@ -1,0 +1,81 @@
+import type { Sql, TransactionSql } from "postgres";
+
+/** SQL owned by the owners domain: the owner row and its lifecycle (DESIGN §6). */
+export type Db = Sql | TransactionSql;
+export type OwnerStatus = "active" | "blocked" | "annulled";
+
+export interface OwnerRow {
+  user_id: string;
+  email: string | null;
+  status: OwnerStatus;
+  status_checked_at: Date | null;
+  status_changed_at: Date | null;
+  status_unreachable_since: Date | null;
+  created_at: Date;
+}
+
+/** Login (a Launcher JWT of a user or admin): create the owner or refresh its email. */
+export async function upsertOwnerFromLogin(sql: Db, userId: string, email: string | null): Promise<void> {
+  await sql`
+    INSERT INTO owners (user_id, email) VALUES (${userId}, ${email})
+    ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, updated_at = now()
+      WHERE EXCLUDED.email IS NOT NULL AND owners.email IS DISTINCT FROM EXCLUDED.email`;
+}
+
+export async function getOwner(sql: Db, userId: string): Promise<OwnerRow | null> {
+  const [row] = await sql<OwnerRow[]>`SELECT * FROM owners WHERE user_id = ${userId}`;
+  return row ?? null;
+}
+
+/** Makes sure an owner row exists (admin creating an agent for someone who never logged in). */
+export async function ensureOwner(sql: Db, userId: string): Promise<void> {
+  await sql`INSERT INTO owners (user_id) VALUES (${userId}) ON CONFLICT (user_id) DO NOTHING`;
+}
+
+export interface StatusChange {
+  previous: OwnerStatus | null;
+  status: OwnerStatus;
+  /** Agents revoked by this change (annulment). */
+  revokedAgents: number;
+  revokedTokens: number;
+}
+
+/**
+ * Applies an owner status (push from Launcher, or a request-time check). blocked suspends
+ * every agent at its next request (derived from the owner row); annulled revokes the
+ * agents and all their tokens for good; active lifts a block (revoked agents stay revoked).
+ */
+export async function applyOwnerStatus(sql: Sql, userId: string, status: OwnerStatus): Promise<StatusChange> {
+  return sql.begin(async (tx) => {
+    const [before] = await tx<{ status: OwnerStatus }[]>`
+      INSERT INTO owners (user_id, status, status_checked_at, status_changed_at) VALUES (${userId}, ${status}, now(), now())
+      ON CONFLICT (user_id) DO UPDATE SET status = owners.status
+      RETURNING (SELECT status FROM owners WHERE user_id = ${userId}) AS status`;
+    const previous = before?.status ?? null;
+    await tx`
+      UPDATE owners SET status = ${status}, status_checked_at = now(), status_unreachable_since = NULL, updated_at = now(),
+        status_changed_at = CASE WHEN status IS DISTINCT FROM ${status} THEN now() ELSE status_changed_at END
+      WHERE user_id = ${userId}`;
+    let revokedAgents = 0;
+    let revokedTokens = 0;
+    if (status === "annulled") {
+      const agents = await tx`
+        UPDATE agents SET status = 'revoked', revoked_at = now(), updated_at = now()
+        WHERE owner_user_id = ${userId} AND status <> 'revoked' RETURNING id`;
+      revokedAgents = agents.count;
+      const tokens = await tx`
+        UPDATE agent_tokens SET revoked_at = now(), revoked_reason = 'owner_annulled'
+        WHERE revoked_at IS NULL AND agent_id IN (SELECT id FROM agents WHERE owner_user_id = ${userId}) RETURNING id`;
+      revokedTokens = tokens.count;
+    }
+    return { previous, status, revokedAgents, revokedTokens };
+  });
+}
+
+/** Launcher could not answer: remember since when (for the fail-closed grace period). */
+export async function markOwnerStatusUnreachable(sql: Db, userId: string): Promise<Date> {
+  const [row] = await sql<{ since: Date }[]>`
+    UPDATE owners SET status_unreachable_since = coalesce(status_unreachable_since, now())
+    WHERE user_id = ${userId} RETURNING status_unreachable_since AS since`;
+  return row?.since ?? new Date();
+}

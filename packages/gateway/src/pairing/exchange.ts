@@ -1,0 +1,106 @@
+import { normalizePairingCode, type PairingExchangeResponse } from "@nodedc/shared";
+import type { z } from "zod";
+import type { pairingExchangeRequestSchema } from "@nodedc/shared";
+import type { GatewayDeps } from "../deps";
+import { HttpError } from "../http/http-error";
+import { listGrants } from "../grants/grant-store";
+import { getOwner } from "../owners/owner-store";
+import { getAgent } from "../agents/agent-store";
+import { hashPairingCode } from "../tokens/secret-hash";
+import { insertToken } from "../tokens/token-store";
+import { rateLimitHeaders } from "../rate-limit/rate-limiter";
+import { consumePairingCode, linkPairingToken } from "./pairing-store";
+
+export interface ExchangeInput {
+  body: z.output<typeof pairingExchangeRequestSchema>;
+  ip: string;
+  requestId: string;
+}
+
+/**
+ * Pairing exchange (DESIGN §3, §5): rate limits first (per IP and global, in Postgres),
+ * then one conditional UPDATE consumes the code and the token is created in the same
+ * transaction. Every refusal is the same 400 pairing_code_invalid and is audited.
+ */
+export async function exchangePairingCode(deps: GatewayDeps, input: ExchangeInput): Promise<PairingExchangeResponse> {
+  const { limits } = deps.config;
+  const [perIp, global] = await Promise.all([
+    deps.rateLimiter.consume(`pairing:ip:${input.ip}`, limits.pairingPerIpPerMin, 60),
+    deps.rateLimiter.consume("pairing:global", limits.pairingGlobalPerMin, 60),
+  ]);
+  const refusedBy = !perIp.allowed ? perIp : !global.allowed ? global : null;
+  if (refusedBy) {
+    await auditFailure(deps, input, "rate_limited", "rate_limited");
+    const error = HttpError.rateLimited(refusedBy.reset_s);
+    Object.assign(error.headers, rateLimitHeaders(refusedBy));
+    throw error;
+  }
+
+  const code = normalizePairingCode(input.body.code);
+  if (code === null) {
+    await auditFailure(deps, input, "malformed_code", "pairing_code_invalid");
+    throw HttpError.pairingCodeInvalid();
+  }
+  const result = await deps.sql.begin(async (tx) => {
+    const pairing = await consumePairingCode(tx, hashPairingCode(deps.config.tokenPepper, code));
+    if (!pairing) return null;
+    const { token, row } = await insertToken(tx, deps.config.tokenPepper, {
+      agent_id: pairing.agent_id,
+      name: input.body.device_name,
+      device_name: input.body.device_name,
+      client: input.body.client,
+      created_via: "pairing",
+      created_by: pairing.owner_user_id,
+    });
+    await linkPairingToken(tx, pairing.id, row.id);
+    await deps.audit(
+      {
+        actor_type: "anonymous",
+        agent_id: pairing.agent_id,
+        owner_user_id: pairing.owner_user_id,
+        token_id: row.id,
+        action: "pairing.exchange",
+        outcome: "allowed",
+        request_id: input.requestId,
+        details: { pairing_code_id: pairing.id, device_name: input.body.device_name, client: input.body.client, ip: input.ip },
+      },
+      tx,
+    );
+    const [agent, owner, grants] = await Promise.all([getAgent(tx, pairing.agent_id), getOwner(tx, pairing.owner_user_id), listGrants(tx, pairing.agent_id)]);
+    return { token, row, agent: agent!, owner: owner!, grants };
+  });
+  if (!result) {
+    await auditFailure(deps, input, "unknown_used_or_expired", "pairing_code_invalid");
+    throw HttpError.pairingCodeInvalid();
+  }
+  return {
+    token: result.token,
+    token_id: result.row.id,
+    agent: { id: result.agent.id, display_name: result.agent.display_name },
+    owner: { user_id: result.owner.user_id, email: result.owner.email },
+    gateway_url: deps.config.publicUrl,
+    expires_at: result.row.expires_at?.toISOString() ?? null,
+    grants: result.grants.map((g) => ({
+      project_id: g.project_id,
+      workspace_slug: g.workspace_slug,
+      project_identifier: g.project_identifier,
+      project_name: g.project_name,
+      scopes: g.scopes,
+    })),
+  };
+}
+
+async function auditFailure(deps: GatewayDeps, input: ExchangeInput, reason: string, errorCode: string): Promise<void> {
+  try {
+    await deps.audit({
+      actor_type: "anonymous",
+      action: "pairing.exchange",
+      outcome: "denied",
+      error_code: errorCode,
+      request_id: input.requestId,
+      details: { reason, ip: input.ip, device_name: input.body.device_name, client: input.body.client },
+    });
+  } catch (error) {
+    deps.logger.error({ err: error, request_id: input.requestId }, "audit of a failed pairing exchange failed");
+  }
+}

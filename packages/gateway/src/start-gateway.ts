@@ -1,0 +1,66 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { buildApp } from "./app";
+import type { Config } from "./config/config";
+import { openDatabase, type Database } from "./db/database";
+import { listen, type ListeningServer } from "./server";
+import { createTaskerAdapter, type TaskerAdapterWithClose } from "./tasker/index";
+import type { GatewayDeps } from "./deps";
+
+export interface RunningGateway {
+  url: string;
+  config: Config;
+  db: Database;
+  deps: GatewayDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots one gateway replica: database (migrated under the advisory lock), Tasker adapter,
+ * app, socket. `config.tasker.apiUrl` must be known (sandbox mode fills it in first).
+ */
+export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+  if (!config.tasker.apiUrl) throw new Error("startGateway: config.tasker.apiUrl is not set");
+  const db = await openDatabase(config);
+  if (db.migrations?.applied.length) logger.info({ applied: db.migrations.applied }, "migrations applied");
+  if (db.migrations?.changed.length) logger.warn({ changed: db.migrations.changed }, "applied migrations changed since they ran");
+  let adapter: TaskerAdapterWithClose | null = null;
+  let server: ListeningServer | null = null;
+  try {
+    adapter = createTaskerAdapter({
+      baseUrl: config.tasker.apiUrl,
+      apiKey: config.tasker.apiKey,
+      workspaceSlug: config.tasker.workspaceSlug,
+      rateLimitPerMin: config.tasker.rateLimitPerMin,
+      timeoutMs: config.tasker.timeoutMs,
+      logger,
+    });
+    const { app, deps } = buildApp({
+      sql: db.sql,
+      config,
+      logger,
+      adapter,
+      boot: { id: randomUUID(), started_at: new Date().toISOString() },
+    });
+    server = await listen((req) => app.fetch(req), config.host, config.port);
+    const openAdapter = adapter;
+    const openServer = server;
+    logger.info({ url: server.url, database: db.embedded ? "embedded-pglite" : "postgres", role: db.role }, "gateway listening");
+    return {
+      url: server.url,
+      config,
+      db,
+      deps,
+      async close() {
+        await openServer.close();
+        await openAdapter.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await server?.close();
+    await adapter?.close();
+    await db.close();
+    throw error;
+  }
+}

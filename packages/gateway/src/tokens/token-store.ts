@@ -1,0 +1,135 @@
+import type { Sql, TransactionSql } from "postgres";
+import { generateAgentToken, LIMITS, tokenDisplay, type TokenMeta } from "@nodedc/shared";
+import { hashAgentToken } from "./secret-hash";
+
+/** SQL owned by the tokens domain: issue, list, revoke, and the auth lookup. */
+type Db = Sql | TransactionSql;
+
+export interface TokenRow {
+  id: string;
+  agent_id: string;
+  name: string | null;
+  prefix: string;
+  last4: string;
+  device_name: string | null;
+  client: { name: string; version: string; platform: string } | null;
+  created_at: Date;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function tokenMeta(row: TokenRow): TokenMeta {
+  return {
+    id: row.id,
+    agent_id: row.agent_id,
+    name: row.name,
+    prefix: row.prefix,
+    last4: row.last4,
+    device_name: row.device_name,
+    client: row.client,
+    created_at: row.created_at.toISOString(),
+    expires_at: iso(row.expires_at),
+    last_used_at: iso(row.last_used_at),
+    revoked_at: iso(row.revoked_at),
+  };
+}
+
+export interface IssueTokenInput {
+  agent_id: string;
+  name?: string | null;
+  expires_in_days?: number;
+  device_name?: string | null;
+  client?: { name: string; version: string; platform: string } | null;
+  created_via: "issue" | "pairing";
+  created_by: string | null;
+}
+
+/** Creates a token; the clear value is returned once and never stored. */
+export async function insertToken(sql: Db, pepper: string, input: IssueTokenInput): Promise<{ token: string; row: TokenRow }> {
+  const token = generateAgentToken();
+  const { prefix, last4 } = tokenDisplay(token);
+  const days = input.expires_in_days ?? LIMITS.token_default_expires_in_days;
+  const [row] = await sql<TokenRow[]>`
+    INSERT INTO agent_tokens (agent_id, token_hash, prefix, last4, name, device_name, client, created_via, created_by, expires_at)
+    VALUES (${input.agent_id}, ${hashAgentToken(pepper, token)}, ${prefix}, ${last4}, ${input.name ?? null},
+            ${input.device_name ?? null}, ${input.client ? sql.json(input.client) : null}, ${input.created_via},
+            ${input.created_by}, now() + make_interval(days => ${days}))
+    RETURNING id, agent_id, name, prefix, last4, device_name, client, created_at, expires_at, last_used_at, revoked_at`;
+  return { token, row: row! };
+}
+
+export async function listTokens(sql: Db, agentId: string): Promise<TokenRow[]> {
+  return sql<TokenRow[]>`
+    SELECT id, agent_id, name, prefix, last4, device_name, client, created_at, expires_at, last_used_at, revoked_at
+    FROM agent_tokens WHERE agent_id = ${agentId} ORDER BY created_at DESC, id DESC`;
+}
+
+/** Revokes one token of one agent; null when no such token. Revoking twice keeps the first time. */
+export async function revokeToken(sql: Db, agentId: string, tokenId: string, reason: string): Promise<TokenRow | null> {
+  const [row] = await sql<TokenRow[]>`
+    UPDATE agent_tokens SET revoked_at = coalesce(revoked_at, now()), revoked_reason = coalesce(revoked_reason, ${reason})
+    WHERE id = ${tokenId} AND agent_id = ${agentId}
+    RETURNING id, agent_id, name, prefix, last4, device_name, client, created_at, expires_at, last_used_at, revoked_at`;
+  return row ?? null;
+}
+
+export async function revokeAllTokens(sql: Db, agentId: string, reason: string): Promise<number> {
+  const rows = await sql`UPDATE agent_tokens SET revoked_at = now(), revoked_reason = ${reason} WHERE agent_id = ${agentId} AND revoked_at IS NULL RETURNING id`;
+  return rows.count;
+}
+
+/** Everything agent auth needs, in one indexed query (token hash → token, agent, owner, grants). */
+export interface TokenAuthRow {
+  token_id: string;
+  prefix: string;
+  last4: string;
+  expires_at: Date | null;
+  expired: boolean;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  agent_id: string;
+  display_name: string;
+  agent_status: "active" | "paused" | "revoked";
+  owner_user_id: string;
+  owner_email: string | null;
+  owner_status: "active" | "blocked" | "annulled";
+  status_checked_at: Date | null;
+  status_unreachable_since: Date | null;
+  grants: {
+    grant_id: string;
+    project_id: string;
+    workspace_slug: string;
+    project_identifier: string | null;
+    project_name: string | null;
+    scopes: string[];
+  }[];
+}
+
+export async function findTokenForAuth(sql: Db, tokenHash: Buffer): Promise<TokenAuthRow | null> {
+  const [row] = await sql<TokenAuthRow[]>`
+    SELECT t.id AS token_id, t.prefix, t.last4, t.expires_at, (t.expires_at IS NOT NULL AND t.expires_at <= now()) AS expired,
+           t.revoked_at, t.last_used_at,
+           a.id AS agent_id, a.display_name, a.status AS agent_status,
+           o.user_id AS owner_user_id, o.email AS owner_email, o.status AS owner_status,
+           o.status_checked_at, o.status_unreachable_since,
+           coalesce((SELECT json_agg(json_build_object(
+                       'grant_id', g.id, 'project_id', g.project_id, 'workspace_slug', g.workspace_slug,
+                       'project_identifier', g.project_identifier, 'project_name', g.project_name, 'scopes', g.scopes)
+                     ORDER BY g.created_at, g.id)
+                     FROM grants g WHERE g.agent_id = a.id), '[]'::json) AS grants
+    FROM agent_tokens t
+    JOIN agents a ON a.id = t.agent_id
+    JOIN owners o ON o.user_id = a.owner_user_id
+    WHERE t.token_hash = ${tokenHash}`;
+  return row ?? null;
+}
+
+/** Marks a token used and its agent seen (callers throttle this to once per interval). */
+export async function touchToken(sql: Db, tokenId: string): Promise<void> {
+  await sql`
+    WITH t AS (UPDATE agent_tokens SET last_used_at = now() WHERE id = ${tokenId} RETURNING agent_id)
+    UPDATE agents SET last_seen_at = now() WHERE id = (SELECT agent_id FROM t)`;
+}
