@@ -26,8 +26,6 @@ export interface ConnectionOptions {
   budget: RequestBudget;
   clock: Clock;
   logger?: TaskerLogger | undefined;
-  /** Called once per HTTP attempt (for counting upstream requests). */
-  onAttempt?: ((method: string, status: number) => void) | undefined;
 }
 
 export interface TaskerResponse {
@@ -101,7 +99,8 @@ export class TaskerConnection {
       } catch (error) {
         // The retry could not get a budget slot in time (typically: a 429 paused the budget
         // past the wait bound). Tasker's own answer says more than "budget exhausted".
-        if (previous) return previous;
+        const budgetRefused = error instanceof TaskerError && error.details?.reason === "upstream_budget_exhausted";
+        if (previous && budgetRefused) return previous;
         throw error;
       }
       if ("status" in outcome) {
@@ -167,7 +166,6 @@ export class TaskerConnection {
         signal: controller.signal,
       });
       const text = await res.body.text();
-      this.o.onAttempt?.(method, res.statusCode);
       const retryAfterS = parseRetryAfter(res.headers["retry-after"], this.o.clock.now());
       if (res.statusCode === 429) {
         const pauseS = retryAfterS ?? 60;
@@ -177,7 +175,6 @@ export class TaskerConnection {
       return { status: res.statusCode, body: this.parse(text, res.statusCode, x), retryAfterS };
     } catch (error) {
       if (error instanceof TaskerError) throw error;
-      this.o.onAttempt?.(method, 0);
       return classifyNetworkError(error, timedOut);
     } finally {
       this.o.clock.clearTimer(timer);
