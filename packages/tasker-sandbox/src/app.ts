@@ -70,7 +70,7 @@ function dispatcher(deps: SandboxAppDeps, permission: Permission, run: Endpoint[
         "X-RateLimit-Reset": String(decision.resetUnixSeconds),
       };
       if (run === "method-not-allowed") throw PlaneError.methodNotAllowed(c.req.method);
-      const response = await run({
+      const result = await run({
         c,
         store: deps.store,
         user: auth.user,
@@ -78,8 +78,11 @@ function dispatcher(deps: SandboxAppDeps, permission: Permission, run: Endpoint[
         params,
         query: c.req.query(),
       });
-      for (const [k, v] of Object.entries(rateHeaders)) response.headers.set(k, v);
-      return response;
+      if (result.body === null) return new Response(null, { status: result.status, headers: rateHeaders });
+      return new Response(JSON.stringify(result.body), {
+        status: result.status,
+        headers: { "Content-Type": "application/json", ...rateHeaders },
+      });
     } catch (error) {
       if (error instanceof PlaneError) return renderPlaneError(error, rateHeaders);
       console.error("[tasker-sandbox] handler error", error);

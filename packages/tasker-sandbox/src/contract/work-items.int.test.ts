@@ -208,6 +208,18 @@ describe("work item list, lookup and detail", () => {
     expect(sparse.body.state.name).toBe("Done");
   });
 
+  it("archived items are hidden from list, detail and identifier lookup but still block their external pair", async () => {
+    api.sb.store.archiveWorkItem(C.demo5);
+    expect((await api.call(`${ITEMS}${C.demo5}/`)).status).toBe(404);
+    expect((await api.call(`${WS}/work-items/DEMO-5/`)).status).toBe(404);
+    const list = await api.call(ITEMS);
+    expect(list.body.results.map((r: { id: string }) => r.id)).not.toContain(C.demo5);
+    expect(list.body.total_count).toBe(4);
+    const dup = await api.call(ITEMS, { method: "POST", body: { name: "again", external_id: "nodedc/app#42", external_source: "github" } });
+    expect(dup.status).toBe(409);
+    expect(dup.body.id).toBe(C.demo5);
+  });
+
   it("a work item of another project addressed through DEMO is 404", async () => {
     const r = await api.call(`${ITEMS}${C.ops1}/`);
     expect(r.status).toBe(404);

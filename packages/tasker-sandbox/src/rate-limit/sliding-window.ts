@@ -8,8 +8,30 @@ export type RateDecision =
   | { allowed: true; remaining: number; resetUnixSeconds: number }
   | { allowed: false; retryAfterSeconds: number };
 
+/** Request times of one key, oldest first; a head index keeps expiry O(1) amortised. */
+class TimeQueue {
+  private items: number[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  oldest(): number | undefined {
+    return this.items[this.head];
+  }
+  push(t: number): void {
+    this.items.push(t);
+  }
+  dropOlderThan(cutoff: number): void {
+    while (this.head < this.items.length && (this.items[this.head] as number) <= cutoff) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
 export class SlidingWindowLimiter {
-  private readonly history = new Map<string, number[]>();
+  private readonly history = new Map<string, TimeQueue>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -18,15 +40,13 @@ export class SlidingWindowLimiter {
     const now = this.now();
     let times = this.history.get(key);
     if (!times) {
-      times = [];
+      times = new TimeQueue();
       this.history.set(key, times);
     }
-    let drop = 0;
-    while (drop < times.length && (times[drop] as number) <= now - WINDOW_MS) drop++;
-    if (drop > 0) times.splice(0, drop);
+    times.dropOlderThan(now - WINDOW_MS);
     if (times.length >= limit) {
       // DRF wait(): (window − age of the oldest request) / available requests (= 1 here), ceil'd.
-      const oldest = times[0] ?? now;
+      const oldest = times.oldest() ?? now;
       const remainingMs = WINDOW_MS - (now - oldest);
       const available = limit - times.length + 1;
       const wait = available > 0 ? remainingMs / available : remainingMs;

@@ -33,9 +33,12 @@ describe("RequestLog", () => {
 
   it("keeps numbering across clear() so `since` stays meaningful; caps its size", () => {
     const log = new RequestLog(3);
-    for (let i = 0; i < 5; i++) log.record(entry({}));
+    for (let i = 0; i < 4; i++) log.record(entry({}));
+    expect(log.size).toBe(4); // trimming happens in batches of capacity/8 (at least 1)
+    log.record(entry({}));
     expect(log.size).toBe(3);
     expect(log.entries().map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(log.droppedCount).toBe(2);
     log.clear();
     expect(log.size).toBe(0);
     log.record(entry({}));

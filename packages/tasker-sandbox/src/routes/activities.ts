@@ -1,13 +1,13 @@
 import { PlaneError } from "../http/plane-error";
 import { paginateList, parsePageRequest } from "../pagination/paginate";
 import { serializeActivity } from "../serializers/comment";
-import { json, shapeOf, type RequestContext } from "./context";
+import { json, shapeOf, type ApiResult, type RequestContext } from "./context";
 
 /** Fields Plane leaves out of the public activity list (§3). */
 const HIDDEN_FIELDS = new Set(["comment", "vote", "reaction", "draft"]);
 
 /** Activities: paginated, ascending created_at, comment/vote/reaction/draft rows left out (§3). */
-export function listActivities(rc: RequestContext): Response {
+export function listActivities(rc: RequestContext): ApiResult {
   const item = rc.store.getWorkItem(rc.params.id as string);
   if (!item || item.projectId !== rc.params.pid) throw PlaneError.doesNotExist();
   const req = parsePageRequest(rc.query);
@@ -17,7 +17,7 @@ export function listActivities(rc: RequestContext): Response {
 }
 
 /** Activity detail has its own 404 body (§3). */
-export function getActivity(rc: RequestContext): Response {
+export function getActivity(rc: RequestContext): ApiResult {
   const item = rc.store.getWorkItem(rc.params.id as string);
   if (!item || item.projectId !== rc.params.pid) throw PlaneError.doesNotExist();
   const row = rc.store

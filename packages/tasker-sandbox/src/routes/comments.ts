@@ -5,7 +5,7 @@ import type { CommentAccess } from "../store/records";
 import { createCommentRow } from "../work-items/create-comment";
 import { charField, choiceField } from "../work-items/field-rules";
 import { EMPTY_HTML, sanitizeHtml } from "../work-items/sanitize-html";
-import { json, readJsonBody, shapeOf, type RequestContext } from "./context";
+import { json, readJsonBody, shapeOf, type ApiResult, type RequestContext } from "./context";
 
 const ACCESS: readonly CommentAccess[] = ["INTERNAL", "EXTERNAL"];
 
@@ -16,7 +16,7 @@ function workItemOf(rc: RequestContext) {
 }
 
 /** Comments list: paginated, `-created_at` (§3). */
-export function listComments(rc: RequestContext): Response {
+export function listComments(rc: RequestContext): ApiResult {
   const item = workItemOf(rc);
   const req = parsePageRequest(rc.query);
   const shape = shapeOf(rc);
@@ -28,7 +28,7 @@ export function listComments(rc: RequestContext): Response {
  * Comment POST → 201. The external-ref 409 check runs BEFORE validation and is scoped to the
  * PROJECT, not the work item (§5).
  */
-export async function createComment(rc: RequestContext): Promise<Response> {
+export async function createComment(rc: RequestContext): Promise<ApiResult> {
   const body = await readJsonBody(rc);
   const projectId = rc.params.pid as string;
   const { external_id: externalId, external_source: externalSource } = body;

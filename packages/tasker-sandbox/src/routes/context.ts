@@ -14,14 +14,24 @@ export interface RequestContext {
   query: Record<string, string>;
 }
 
-export type EndpointHandler = (rc: RequestContext) => Response | Promise<Response>;
-
-export function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+/**
+ * What a handler produces; the dispatcher renders it once with every header (rate limit
+ * included), so @hono/node-server can keep its fast path for plain Responses.
+ */
+export interface ApiResult {
+  status: number;
+  /** null → no body (204). */
+  body: unknown;
 }
 
-export function noContent(): Response {
-  return new Response(null, { status: 204 });
+export type EndpointHandler = (rc: RequestContext) => ApiResult | Promise<ApiResult>;
+
+export function json(body: unknown, status = 200): ApiResult {
+  return { status, body };
+}
+
+export function noContent(): ApiResult {
+  return { status: 204, body: null };
 }
 
 export function shapeOf(rc: RequestContext): Shape {

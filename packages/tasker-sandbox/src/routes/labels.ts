@@ -4,13 +4,13 @@ import { serializeLabel } from "../serializers/lite";
 import { applyShape } from "../serializers/shape";
 import type { LabelRecord } from "../store/records";
 import { charField } from "../work-items/field-rules";
-import { json, readJsonBody, shapeOf, type RequestContext } from "./context";
+import { json, readJsonBody, shapeOf, type ApiResult, type RequestContext } from "./context";
 
 /**
  * Labels GET: the queryset narrows to the caller's projects, so a non-member (or an unknown
  * project) gets an empty 200 page rather than 403 (§1). Sorted by -created_at (§3).
  */
-export function listLabels(rc: RequestContext): Response {
+export function listLabels(rc: RequestContext): ApiResult {
   const req = parsePageRequest(rc.query);
   const shape = shapeOf(rc);
   const projectId = rc.params.pid as string;
@@ -19,7 +19,7 @@ export function listLabels(rc: RequestContext): Response {
   return json(paginateList(labels, req, (l) => applyShape(serializeLabel(rc.store, l), shape, {})));
 }
 
-export function getLabel(rc: RequestContext): Response {
+export function getLabel(rc: RequestContext): ApiResult {
   const label = rc.store.getLabel(rc.params.lid as string);
   if (!label || label.projectId !== rc.params.pid || !rc.store.activeMembership(label.projectId, rc.user.id))
     throw PlaneError.doesNotExist();
@@ -27,7 +27,7 @@ export function getLabel(rc: RequestContext): Response {
 }
 
 /** POST → 201; a duplicate name in the project → 409 with the existing id (§3). */
-export async function createLabel(rc: RequestContext): Promise<Response> {
+export async function createLabel(rc: RequestContext): Promise<ApiResult> {
   const body = await readJsonBody(rc);
   const projectId = rc.params.pid as string;
   const name = charField(body.name, { maxLength: 255 });

@@ -1,12 +1,12 @@
 import { userLite } from "../serializers/lite";
-import { json, type RequestContext } from "./context";
+import { json, type ApiResult, type RequestContext } from "./context";
 
 /**
  * Project members: a plain array of UserLite, not paginated, no role (§3). The view does not
  * narrow by the caller's projects, so any project's members are readable, and inactive
  * members are included (§1) — their `is_active` flag is internal to the sandbox.
  */
-export function listProjectMembers(rc: RequestContext): Response {
+export function listProjectMembers(rc: RequestContext): ApiResult {
   const out: Array<Record<string, unknown>> = [];
   for (const member of rc.store.listMembers(rc.params.pid as string)) {
     const user = rc.store.getUser(member.userId);

@@ -4,7 +4,7 @@ import { userLiteById, workspaceLite } from "../serializers/lite";
 import { serializeProject } from "../serializers/project";
 import { applyShape, type Expanders } from "../serializers/shape";
 import type { ProjectRecord } from "../store/records";
-import { json, shapeOf, type RequestContext } from "./context";
+import { json, shapeOf, type ApiResult, type RequestContext } from "./context";
 
 function projectExpanders(rc: RequestContext): Expanders {
   const { store } = rc;
@@ -22,7 +22,7 @@ function visibleTo(rc: RequestContext, project: ProjectRecord): boolean {
   return project.network === 2 || rc.store.activeMembership(project.id, rc.user.id) !== undefined;
 }
 
-export function listProjects(rc: RequestContext): Response {
+export function listProjects(rc: RequestContext): ApiResult {
   const req = parsePageRequest(rc.query);
   const shape = shapeOf(rc);
   const expanders = projectExpanders(rc);
@@ -31,7 +31,7 @@ export function listProjects(rc: RequestContext): Response {
 }
 
 /** Project detail: an unknown or invisible project is a DoesNotExist → 404, not 403 (§1). */
-export function getProject(rc: RequestContext): Response {
+export function getProject(rc: RequestContext): ApiResult {
   const project = rc.store.getProject(rc.params.pid as string);
   if (!project || !visibleTo(rc, project)) throw PlaneError.doesNotExist();
   return json(applyShape(serializeProject(rc.store, project, rc.user.id), shapeOf(rc), projectExpanders(rc)));

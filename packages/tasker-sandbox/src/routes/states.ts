@@ -4,26 +4,26 @@ import { serializeState } from "../serializers/lite";
 import { applyShape } from "../serializers/shape";
 import type { StateGroup, StateRecord } from "../store/records";
 import { charField, choiceField } from "../work-items/field-rules";
-import { json, readJsonBody, shapeOf, type RequestContext } from "./context";
+import { json, readJsonBody, shapeOf, type ApiResult, type RequestContext } from "./context";
 
 const GROUPS: readonly StateGroup[] = ["backlog", "unstarted", "started", "completed", "cancelled"];
 
 /** States of a project, triage hidden, sorted by sequence (§3). */
-export function listStates(rc: RequestContext): Response {
+export function listStates(rc: RequestContext): ApiResult {
   const req = parsePageRequest(rc.query);
   const shape = shapeOf(rc);
   const states = rc.store.listStates(rc.params.pid as string);
   return json(paginateList(states, req, (s) => applyShape(serializeState(rc.store, s), shape, {})));
 }
 
-export function getState(rc: RequestContext): Response {
+export function getState(rc: RequestContext): ApiResult {
   const state = rc.store.getState(rc.params.sid as string);
   if (!state || state.projectId !== rc.params.pid || state.isTriage) throw PlaneError.doesNotExist();
   return json(applyShape(serializeState(rc.store, state), shapeOf(rc), {}));
 }
 
 /** §3: POST returns 200, not 201; a duplicate name → 409. */
-export async function createState(rc: RequestContext): Promise<Response> {
+export async function createState(rc: RequestContext): Promise<ApiResult> {
   const body = await readJsonBody(rc);
   const projectId = rc.params.pid as string;
   const errors: Record<string, unknown> = {};

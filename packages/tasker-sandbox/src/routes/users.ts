@@ -1,7 +1,7 @@
 import { userLite } from "../serializers/lite";
-import { json, type RequestContext } from "./context";
+import { json, type ApiResult, type RequestContext } from "./context";
 
 /** GET /api/v1/users/me/ → UserLite (§2). */
-export function getMe(rc: RequestContext): Response {
+export function getMe(rc: RequestContext): ApiResult {
   return json(userLite(rc.user));
 }

@@ -1,6 +1,6 @@
 import { PlaneError } from "../http/plane-error";
 import { serializeWorkItem } from "../serializers/work-item";
-import { json, shapeOf, type RequestContext } from "./context";
+import { json, shapeOf, type ApiResult, type RequestContext } from "./context";
 
 /** `PROJ-123` as Django's `<str>-<str>` route splits it: the last hyphen separates the number. */
 export function splitIdentifier(raw: string): { identifier: string; sequence: string } | null {
@@ -14,7 +14,7 @@ export function splitIdentifier(raw: string): { identifier: string; sequence: st
  * check (by identifier) runs first, so an unknown identifier is 403 like any non-member;
  * a missing sequence in a member project is 404.
  */
-export function getWorkItemByIdentifier(rc: RequestContext): Response {
+export function getWorkItemByIdentifier(rc: RequestContext): ApiResult {
   const parts = splitIdentifier(rc.params.ident as string) as { identifier: string; sequence: string };
   const project = rc.store.projectByIdentifier(parts.identifier) as NonNullable<ReturnType<typeof rc.store.projectByIdentifier>>;
   if (!/^\d+$/.test(parts.sequence)) throw PlaneError.doesNotExist();
@@ -28,7 +28,7 @@ export function getWorkItemByIdentifier(rc: RequestContext): Response {
  * substring (case-insensitive), project identifier substring, or a whole integer in the query
  * equal to sequence_id; only projects the caller actively belongs to.
  */
-export function searchWorkItems(rc: RequestContext): Response {
+export function searchWorkItems(rc: RequestContext): ApiResult {
   const query = (rc.query.search ?? "").trim();
   if (query === "") return json({ issues: [] });
   const limitRaw = Number.parseInt(rc.query.limit ?? "10", 10);

@@ -7,7 +7,7 @@ import { recordUpdateActivities } from "../work-items/activity-diff";
 import { createWorkItemRow } from "../work-items/create-work-item";
 import { EMPTY_HTML } from "../work-items/sanitize-html";
 import { defaultAssignees, toRowChanges, validateWorkItemInput } from "../work-items/work-item-input";
-import { json, noContent, readJsonBody, shapeOf, type RequestContext } from "./context";
+import { json, noContent, readJsonBody, shapeOf, type ApiResult, type RequestContext } from "./context";
 
 const DUPLICATE_EXTERNAL = "Issue with the same external id and external source already exists";
 
@@ -59,7 +59,7 @@ function orderingFor(store: SandboxStore, orderBy: string): Comparator | null {
  * List: `-created_at` by default; with BOTH external_id and external_source the answer is the
  * single object or 404; every other filter is ignored silently (§3, plane#8221).
  */
-export function listWorkItems(rc: RequestContext): Response {
+export function listWorkItems(rc: RequestContext): ApiResult {
   const projectId = rc.params.pid as string;
   const shape = shapeOf(rc);
   const { external_id: externalId, external_source: externalSource } = rc.query;
@@ -92,11 +92,11 @@ export function listWorkItems(rc: RequestContext): Response {
   return json(paginateList(sorted, req, serialize));
 }
 
-export function getWorkItem(rc: RequestContext): Response {
+export function getWorkItem(rc: RequestContext): ApiResult {
   return json(serializeWorkItem(rc.store, workItemInPath(rc), shapeOf(rc)));
 }
 
-export async function createWorkItem(rc: RequestContext): Promise<Response> {
+export async function createWorkItem(rc: RequestContext): Promise<ApiResult> {
   const projectId = rc.params.pid as string;
   const body = await readJsonBody(rc);
   const input = validateWorkItemInput(rc.store, projectId, body, "create");
@@ -127,7 +127,7 @@ export async function createWorkItem(rc: RequestContext): Promise<Response> {
 }
 
 /** PATCH: omitted keys untouched; labels/assignees REPLACE the set (§3). */
-export async function updateWorkItem(rc: RequestContext): Promise<Response> {
+export async function updateWorkItem(rc: RequestContext): Promise<ApiResult> {
   const item = workItemInPath(rc);
   const body = await readJsonBody(rc);
   const input = validateWorkItemInput(rc.store, item.projectId, body, "update");
@@ -144,21 +144,19 @@ export async function updateWorkItem(rc: RequestContext): Promise<Response> {
   const before: WorkItemRecord = { ...item, labelIds: [...item.labelIds], assigneeIds: [...item.assigneeIds] };
   const changes = toRowChanges(input);
   const now = rc.store.now();
-  if (changes.stateId !== undefined) {
-    if (changes.stateId === null) changes.stateId = rc.store.defaultState(item.projectId)?.id ?? null;
-    const group = changes.stateId ? rc.store.getState(changes.stateId)?.group : undefined;
-    if (changes.stateId !== item.stateId) {
-      changes.completedAt = group === "completed" ? now : null;
-      changes.sortOrder = rc.store.nextSortOrder(changes.stateId);
-    }
-  }
+  // Issue.save(): a null state falls back to the default state, and completed_at is
+  // recomputed on EVERY save — a PATCH to a completed item refreshes it (Plane model quirk).
+  if (changes.stateId === null) changes.stateId = rc.store.defaultState(item.projectId)?.id ?? null;
+  const stateId = changes.stateId !== undefined ? changes.stateId : item.stateId;
+  const group = stateId ? rc.store.getState(stateId)?.group : undefined;
+  changes.completedAt = group === "completed" ? now : null;
   rc.store.updateWorkItem(item, { ...changes, updatedAt: now, updatedBy: rc.user.id });
   recordUpdateActivities(rc.store, before, item, rc.user.id, now);
   return json(serializeWorkItem(rc.store, item, shapeOf(rc)));
 }
 
 /** Soft delete → 204; only the creator or a project admin (§1). */
-export function deleteWorkItem(rc: RequestContext): Response {
+export function deleteWorkItem(rc: RequestContext): ApiResult {
   const item = workItemInPath(rc);
   const member = rc.store.activeMembership(item.projectId, rc.user.id);
   if (item.createdBy !== rc.user.id && member?.role !== ROLE_ADMIN)

@@ -44,6 +44,8 @@ export class SandboxStore {
   /** Visible work items per project, ascending by created_at. */
   private readonly visibleByProject = new Map<string, WorkItemRecord[]>();
   private readonly lastSequence = new Map<string, number>();
+  /** `${projectId}:${sequenceId}` → row, for identifier lookups in O(1). */
+  private readonly itemsBySequence = new Map<string, WorkItemRecord>();
   private readonly maxSortOrderByState = new Map<string, number>();
   private readonly itemsByRef = new Map<string, Set<string>>();
   private readonly comments = new Map<string, CommentRecord>();
@@ -62,6 +64,7 @@ export class SandboxStore {
     this.workItems.clear();
     this.visibleByProject.clear();
     this.lastSequence.clear();
+    this.itemsBySequence.clear();
     this.maxSortOrderByState.clear();
     this.itemsByRef.clear();
     this.comments.clear();
@@ -260,6 +263,7 @@ export class SandboxStore {
 
   insertWorkItem(item: WorkItemRecord): WorkItemRecord {
     this.workItems.set(item.id, item);
+    this.itemsBySequence.set(`${item.projectId}:${item.sequenceId}`, item);
     this.noteSortOrder(item);
     if (item.externalId !== null && item.externalSource !== null) this.indexRef(item);
     if (isVisibleWorkItem(item)) this.addVisible(item);
@@ -296,9 +300,10 @@ export class SandboxStore {
     return n;
   }
 
+  /** Visible item by its per-project number (identifier lookup, §3). */
   workItemBySequence(projectId: string, sequenceId: number): WorkItemRecord | undefined {
-    for (const item of this.visibleWorkItems(projectId)) if (item.sequenceId === sequenceId) return item;
-    return undefined;
+    const item = this.itemsBySequence.get(`${projectId}:${sequenceId}`);
+    return item && isVisibleWorkItem(item) ? item : undefined;
   }
 
   /**
@@ -327,6 +332,19 @@ export class SandboxStore {
     if (wasVisible && !visible) this.removeVisible(item);
     if (!wasVisible && visible) this.addVisible(item);
     return item;
+  }
+
+  /** Archive (or draft) a row: Plane's issue_objects manager then hides it from list, detail and lookup (§3). */
+  archiveWorkItem(id: string, archived = true): WorkItemRecord {
+    const item = this.workItems.get(id);
+    if (!item) throw new Error(`unknown work item ${id}`);
+    return this.updateWorkItem(item, { archivedAt: archived ? this.now() : null });
+  }
+
+  setWorkItemDraft(id: string, isDraft: boolean): WorkItemRecord {
+    const item = this.workItems.get(id);
+    if (!item) throw new Error(`unknown work item ${id}`);
+    return this.updateWorkItem(item, { isDraft });
   }
 
   softDeleteWorkItem(item: WorkItemRecord, at: number): void {
