@@ -39,7 +39,7 @@ function formatIssues(details: unknown): string {
   if (!Array.isArray(issues)) return details === undefined || details === null ? "" : ` Details: ${JSON.stringify(details).slice(0, 800)}`;
   const lines = issues.slice(0, 20).map((issue) => {
     const i = issue as { path?: unknown; message?: unknown };
-    const where = Array.isArray(i.path) && i.path.length > 0 ? i.path.join(".") : "(arguments)";
+    const where = Array.isArray(i.path) && i.path.length > 0 ? i.path.join(".") : typeof i.path === "string" && i.path ? i.path : "(arguments)";
     return `- ${where}: ${typeof i.message === "string" ? i.message : JSON.stringify(issue)}`;
   });
   return `\n${lines.join("\n")}`;
@@ -88,8 +88,10 @@ export function explainGatewayFailure(error: unknown, ctx: ErrorContext): string
       return `The same write (same idempotency_key) is still being processed. Retry ${retryIn(error.retryAfterS)} with the SAME idempotency_key.${ref}`;
     case "tasker_unavailable":
       return `Tasker is temporarily unavailable. Retry ${retryIn(error.retryAfterS)}; for writes reuse the SAME idempotency_key so nothing is done twice.${ref}`;
-    case "validation_failed":
-      return `The arguments were rejected: ${error.message}${formatIssues(error.details)}\nFix the arguments and call the tool again.${ref}`;
+    case "validation_failed": {
+      const issues = formatIssues(error.details);
+      return `The arguments were rejected:${issues.startsWith("\n") ? issues : ` ${error.message}${issues}`}\nFix the arguments and call the tool again.${ref}`;
+    }
     case "idempotency_key_reused":
       return `This idempotency_key was already used for a different change. Use a new, unique idempotency_key for a new change.${ref}`;
     case "idempotency_key_required":
