@@ -17,6 +17,8 @@ export type Permission =
   | "project-write"
   /** Any active project member, guests included, every method (comments). */
   | "project-any-member"
+  /** Workspace admin or member, not guests (workspace member list). */
+  | "workspace-member"
   /** Member of any project in the workspace (labels and member lists GET). */
   | "any-project"
   /** Active member of the project named by identifier in the path (identifier lookup). */
@@ -36,6 +38,9 @@ export function checkPermission(permission: Permission, s: PermissionSubject): v
   if (s.slug !== store.workspace.slug || store.workspaceRole(userId) === undefined) throw PlaneError.permissionDenied();
   switch (permission) {
     case "workspace":
+      return;
+    case "workspace-member":
+      if ((store.workspaceRole(userId) ?? 0) < ROLE_MEMBER) throw PlaneError.permissionDenied();
       return;
     case "any-project":
       if (store.activeProjectIdsOf(userId).length === 0) throw PlaneError.permissionDenied();

@@ -112,6 +112,16 @@ describe("scoping by membership (PLANE_API §1)", () => {
     expect(secret.body.map((u: { email: string }) => u.email)).toEqual([U.secretOwner.email]);
   });
 
+  it("workspace members: UserLite plus role, refused to guests", async () => {
+    const r = await api.call(`${WS}/members/`);
+    expect(r.status).toBe(200);
+    expect(r.body).toHaveLength(6);
+    expect(r.body.find((m: { email: string }) => m.email === U.demoOwner.email)).toMatchObject({ id: U.demoOwner.id, role: 20 });
+    const guest = await api.call(`${WS}/members/`, { key: api.sb.keys.guest });
+    expect(guest.status).toBe(403);
+    expect(guest.body).toEqual(NO_PERMISSION);
+  });
+
   it("a deactivated member loses access at once; reactivation restores it", async () => {
     api.sb.store.setMemberActive(P.demo.id, U.service.id, false);
     const denied = await api.call(DEMO_ITEMS);
@@ -197,6 +207,24 @@ describe("URL handling (PLANE_API §1, §2, §4)", () => {
     expect(r.status).toBe(400);
     expect(Object.keys(r.body)).toEqual(["detail"]);
     expect(r.body.detail).toMatch(/^JSON parse error - /);
+  });
+
+  it("DRF body parsing: no Content-Type → empty data; text/plain → 415; a JSON list → non-field error", async () => {
+    const bare = await api.call(DEMO_ITEMS, { method: "POST", rawBody: new TextEncoder().encode(JSON.stringify({ name: "x" })) });
+    expect(bare.status).toBe(400);
+    expect(bare.body).toEqual({ name: ["This field is required."] });
+    const text = await api.call(DEMO_ITEMS, { method: "POST", rawBody: "{}", headers: { "Content-Type": "text/plain" } });
+    expect(text.status).toBe(415);
+    expect(text.body).toEqual({ detail: 'Unsupported media type "text/plain" in request.' });
+    const list = await api.call(DEMO_ITEMS, { method: "POST", body: [1] });
+    expect(list.status).toBe(400);
+    expect(list.body).toEqual({ non_field_errors: ["Invalid data. Expected a dictionary, but got list."] });
+  });
+
+  it("HEAD is answered like GET, without a body", async () => {
+    const r = await api.call(`${DEMO_ITEMS}${C.demo1}/`, { method: "HEAD" });
+    expect(r.status).toBe(200);
+    expect(r.text).toBe("");
   });
 
   it("timestamps are ISO-8601 with Z", async () => {

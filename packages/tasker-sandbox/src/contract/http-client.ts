@@ -16,7 +16,8 @@ export interface CallOptions {
   /** API key; `null` sends no header. */
   key?: string | null;
   body?: unknown;
-  rawBody?: string;
+  /** A Uint8Array is sent without any Content-Type (a string gets text/plain from fetch). */
+  rawBody?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -43,7 +44,7 @@ export function useHttpSandbox(options: SandboxOptions = {}, opts: { resetEach?:
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
     const key = o.key === undefined ? s.keys.service : o.key;
     if (key !== null) headers["X-Api-Key"] = key;
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined;
     if (o.rawBody !== undefined) body = o.rawBody;
     else if (o.body !== undefined) {
       body = JSON.stringify(o.body);

@@ -38,12 +38,17 @@ export function shapeOf(rc: RequestContext): Shape {
   return parseShape(rc.query);
 }
 
-/** DRF's JSONParser: empty body → {}, broken JSON → 400 "JSON parse error - …" (§4). */
+/**
+ * DRF's parsing: no Content-Type or an empty body → {}; a non-JSON type → 415; broken JSON →
+ * 400 "JSON parse error - …" (§4); a JSON non-object → the serializer's non-field error.
+ */
 export async function readJsonBody(rc: RequestContext): Promise<Record<string, unknown>> {
+  const contentType = rc.c.req.header("content-type");
+  // DRF Request._parse: without a Content-Type the body is not parsed at all → empty data.
+  if (contentType === undefined || contentType === "") return {};
   const text = await rc.c.req.text();
   if (text.trim() === "") return {};
-  const contentType = rc.c.req.header("content-type") ?? "";
-  if (contentType !== "" && !contentType.toLowerCase().includes("json"))
+  if (!contentType.toLowerCase().includes("json"))
     throw PlaneError.unsupportedMediaType(contentType.split(";")[0]?.trim() ?? contentType);
   let parsed: unknown;
   try {

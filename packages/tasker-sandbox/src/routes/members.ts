@@ -14,3 +14,13 @@ export function listProjectMembers(rc: RequestContext): ApiResult {
   }
   return json(out);
 }
+
+/** Workspace members: the same UserLite plus `role` (§3), for workspace admins and members. */
+export function listWorkspaceMembers(rc: RequestContext): ApiResult {
+  const out: Array<Record<string, unknown>> = [];
+  for (const user of rc.store.listUsers()) {
+    const role = rc.store.workspaceRole(user.id);
+    if (role !== undefined) out.push({ ...userLite(user), role });
+  }
+  return json(out);
+}

@@ -3,7 +3,7 @@ import { listActivities, getActivity } from "./activities";
 import { createComment, listComments } from "./comments";
 import type { EndpointHandler } from "./context";
 import { createLabel, getLabel, listLabels } from "./labels";
-import { listProjectMembers } from "./members";
+import { listProjectMembers, listWorkspaceMembers } from "./members";
 import { getProject, listProjects } from "./projects";
 import { createState, getState, listStates } from "./states";
 import { getMe } from "./users";
@@ -64,6 +64,7 @@ function workItemRoutes(prefix: "work-items" | "issues"): RouteDef[] {
 
 export const ROUTES: readonly RouteDef[] = [
   { path: "/api/v1/users/me/", methods: { GET: { permission: "authenticated", handler: getMe } } },
+  { path: `${W}/members/`, methods: { GET: { permission: "workspace-member", handler: listWorkspaceMembers } } },
   { path: `${W}/projects/`, methods: { GET: { permission: "workspace", handler: listProjects } } },
   // Project detail: workspace permission, then a 404 lookup (§1).
   { path: `${W}/projects/:pid/`, methods: { GET: { permission: "workspace", handler: getProject } } },

@@ -96,6 +96,10 @@ export class SandboxStore {
     return this.users.get(id);
   }
 
+  listUsers(): UserRecord[] {
+    return [...this.users.values()];
+  }
+
   userByEmail(email: string): UserRecord | undefined {
     const wanted = email.toLowerCase();
     for (const user of this.users.values()) if (user.email.toLowerCase() === wanted) return user;
