@@ -42,9 +42,9 @@ export interface WriteContext {
   /** What an earlier attempt noted (e.g. update_card's previous values). */
   readonly progress: Record<string, unknown>;
   /**
-   * Commits the `allowed` audit event (with `details`) and the handler's progress notes in
-   * one transaction. Call it right before the first Tasker write: no write happens without
-   * its event surviving a crash.
+   * Commits the handler's progress notes, then the `allowed` audit event (with `details`).
+   * Call it right before the first Tasker write: no write happens without its event
+   * surviving a crash.
    */
   beginWrite(details: Record<string, unknown>, progress?: Record<string, unknown>): Promise<void>;
 }

@@ -314,10 +314,11 @@ async function executeClaimedWrite(
     attempts: record.attempts,
     progress: record.progress,
     async beginWrite(details, progress) {
-      await deps.sql.begin(async (tx) => {
-        if (progress) await saveIdempotencyProgress(tx, record.id, progress);
-        await deps.audit({ ...auditBase(call, projectId), outcome: "allowed", details: { ...details, ...idem } }, tx);
-      });
+      // Two autocommit statements, in this order, both committed before Tasker is called:
+      // a crash between them leaves no Tasker write behind, so they need no transaction
+      // (and stay clear of the embedded PGlite's shared session).
+      if (progress) await saveIdempotencyProgress(deps.sql, record.id, progress);
+      await deps.audit({ ...auditBase(call, projectId), outcome: "allowed", details: { ...details, ...idem } });
       begun = true;
     },
   };
