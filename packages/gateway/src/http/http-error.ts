@@ -42,7 +42,8 @@ export class HttpError extends Error {
     return new HttpError("validation_failed", message, details);
   }
   static payloadTooLarge(limitBytes: number): HttpError {
-    return new HttpError("payload_too_large", `request body exceeds ${limitBytes} bytes`, { limit_bytes: limitBytes });
+    // The unread rest of the body makes the connection unusable: tell the client not to reuse it.
+    return new HttpError("payload_too_large", `request body exceeds ${limitBytes} bytes`, { limit_bytes: limitBytes }, { Connection: "close" });
   }
   static pairingCodeInvalid(): HttpError {
     return new HttpError(
