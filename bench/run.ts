@@ -29,7 +29,8 @@ const only = argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 const want = (leg: string) => !only || only.includes(leg);
 const profile = smoke ? SMOKE : FULL;
 const started = Date.now();
-const budgetMs = smoke ? 110_000 : 15 * 60_000;
+const loadAtStart = os.loadavg().map((x) => x.toFixed(1)).join(" ");
+const budgetMs = smoke ? 115_000 : 15 * 60_000;
 
 const results = new Results();
 const b: Bench = { profile, results, log: (s) => console.error(s) };
@@ -58,7 +59,7 @@ function report(): string {
   const cols = Object.values(ways);
   const parts = [
     `# pnpm bench${smoke ? " --smoke (tiny counts: proves every leg runs; figures are not meaningful)" : ""}`,
-    `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${new Date().toISOString()}`,
+    `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${new Date().toISOString()}; load average at start ${loadAtStart}, at end ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`,
     "",
     viaTable(cols),
     "",
@@ -77,7 +78,7 @@ function writeJson(): string {
   writeFileSync(
     file,
     JSON.stringify(
-      { smoke, node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, started: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, profile, ways, rows: results.rows, raw: results.raw },
+      { smoke, loadAtStart, loadAtEnd: os.loadavg(), node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, started: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, profile, ways, rows: results.rows, raw: results.raw },
       null,
       2,
     ),

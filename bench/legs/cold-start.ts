@@ -7,10 +7,11 @@ import { median } from "../lib/stats.ts";
 export async function coldStart(b: Bench, label: string, command: string, args: string[], env: Record<string, string>): Promise<{ medianMs: number; samples: number[]; hwmMb: number | null }> {
   const samples: number[] = [];
   let hwm: number | null = null;
-  // One unmeasured start warms the OS page cache, as a second launch by Codex would be.
-  for (let i = 0; i < b.profile.coldStarts + 1; i++) {
+  // The full run starts once unmeasured to warm the OS page cache, as a second launch by Codex would be.
+  const warm = b.profile.smoke ? 0 : 1;
+  for (let i = 0; i < b.profile.coldStarts + warm; i++) {
     const s = await connectStdio(command, args, env);
-    if (i > 0) samples.push(s.initMs);
+    if (i >= warm) samples.push(s.initMs);
     const m = memoryOf(s.pid ?? undefined);
     if (m) hwm = Math.max(hwm ?? 0, m.hwmMb);
     await s.close();

@@ -1,6 +1,162 @@
+/**
+ * Everything that needs the gateway: way (2) on Postgres and on PGlite, the upstream calls
+ * of each tool and their direct replay, way (3) MCP stdio, `nodedc-tasker mcp` cold start and
+ * RSS, and the gateway's RSS under 200 concurrent callers.
+ */
 import type { Bench, SandboxInfo } from "../lib/context.ts";
+import { freshPostgres } from "../lib/database.ts";
+import { callOp, loadOp, type HttpOp } from "../lib/http.ts";
+import { GATEWAY_MAIN, startGateway, type GatewayProcess } from "../lib/gateway-process.ts";
+import { CLI_DIST, fileExists } from "../lib/paths.ts";
+import { ask, memoryOf } from "../lib/proc.ts";
 import type { WayColumn } from "../lib/report.ts";
+import { errorText } from "../lib/results.ts";
+import { summarise, throughput, timeSequential } from "../lib/stats.ts";
+import { TARGETS } from "../lib/targets.ts";
+import { describeRounds, recordUpstream, replayCall, roundsOf } from "../lib/upstream.ts";
+import { measureWay, type WayOp } from "../lib/way.ts";
+import { coldStart } from "./cold-start.ts";
+import { createBenchAgent } from "./gateway-setup.ts";
+import { gatewayOps } from "./gateway-rest.ts";
+import { mcpEnv, mcpOps, startMcp } from "./mcp-stdio.ts";
 
-export async function runGatewayLegs(_b: Bench, _s: SandboxInfo, ways: Record<string, WayColumn>): Promise<void> {
-  for (const k of ["gatewayPg", "gatewayPglite", "mcp"]) ways[k]!.na = "gateway not landed yet";
+const MEM = "Cold start and memory";
+const UP = "Upstream: what one tool call costs in Tasker requests";
+
+/** Records each tool's upstream requests, then measures their direct replay next to the gateway. */
+async function upstreamComparison(b: Bench, s: SandboxInfo, ops: WayOp[]): Promise<void> {
+  const top = Math.max(...b.profile.load.concurrencies);
+  const equivalent: Record<string, unknown> = {};
+  for (const w of ops) {
+    if (!w.http) continue;
+    try {
+      await compareOne(b, s, w, top, equivalent);
+    } catch (error) {
+      b.results.na(UP, `${w.op}: gateway p50 − same requests made directly`, `n/a: ${errorText(error)}`);
+      b.log(`  upstream ${w.op}: ${errorText(error)}`);
+    }
+  }
+  b.results.keep("upstream", equivalent);
+}
+
+async function compareOne(b: Bench, s: SandboxInfo, w: WayOp, top: number, equivalent: Record<string, unknown>): Promise<void> {
+  {
+    if (!w.http) return;
+    const op = w.http.op;
+    let i = 5_000_000;
+    const calls = await recordUpstream(s.child, () => callOp(w.http!.baseUrl, op, i++));
+    const rounds = roundsOf(calls);
+    const replay = replayCall(s.url, s.keys.service!, rounds);
+    const direct = summarise(await timeSequential(replay, b.profile.latency));
+    const gw = summarise(await timeSequential((n) => callOp(w.http!.baseUrl, op, 6_000_000 + n), b.profile.latency));
+    const load = { concurrency: top, durationMs: b.profile.load.seconds * 1000, maxCalls: b.profile.load.amount ? Math.max(b.profile.load.amount, top) : 1_000_000 };
+    const directRate = await throughput((n) => replay(7_000_000 + n), load);
+    const gwRate = await throughput((n) => callOp(w.http!.baseUrl, op as HttpOp, 8_000_000 + n, 256), load);
+    const target = op.write ? TARGETS.overheadWriteP50 : TARGETS.overheadReadP50;
+    b.results.add(UP, `${w.op}: Tasker requests per call`, calls.length, "", { note: describeRounds(rounds) });
+    b.results.add(UP, `${w.op}: gateway p50 − same requests made directly`, gw.p50 - direct.p50, "ms", {
+      target,
+      note: `gateway ${gw.p50.toFixed(2)} ms vs direct replay ${direct.p50.toFixed(2)} ms (measured back to back)`,
+    });
+    b.results.add(UP, `${w.op}: calls/s vs same requests made directly, ${top} in flight`, (gwRate.callsPerSec / directRate.callsPerSec) * 100, "%", {
+      target: TARGETS.throughputRatio,
+      note: `${gwRate.callsPerSec.toFixed(0)} ÷ ${directRate.callsPerSec.toFixed(0)} calls/s, same Node client${gwRate.errors + directRate.errors ? `; errors ${gwRate.errors}/${directRate.errors}` : ""}`,
+    });
+    equivalent[w.op] = { calls: calls.map((c) => `${c.method} ${c.path}`), rounds: rounds.length, direct, gateway: gw, directRate, gwRate };
+    b.log(`  upstream ${w.op}: ${calls.length} requests (${describeRounds(rounds)}); gateway ${gw.p50.toFixed(2)} vs direct ${direct.p50.toFixed(2)} ms`);
+  }
+}
+
+/** Max VmRSS sampled while 200 callers keep the gateway busy, plus its peak since start. */
+async function rssUnder200(b: Bench, g: GatewayProcess, op: HttpOp): Promise<void> {
+  const c = b.profile.rss200.callers;
+  let max = 0;
+  const timer = setInterval(() => {
+    const m = memoryOf(g.pid);
+    if (m) max = Math.max(max, m.rssMb);
+  }, 50);
+  try {
+    const r = await loadOp(g.url, op, c, { seconds: b.profile.rss200.seconds, ...(b.profile.rss200.amount ? { amount: b.profile.rss200.amount } : {}) });
+    const m = memoryOf(g.pid);
+    if (m) max = Math.max(max, m.rssMb);
+    b.results.add(MEM, `gateway (Postgres): RSS under ${c} concurrent callers`, max, "MB", {
+      target: TARGETS.gatewayRss200,
+      note: `${op.name}, ${r.callsPerSec.toFixed(0)} calls/s, ${r.failed} failed; peak since start (VmHWM) ${m?.hwmMb.toFixed(1) ?? "?"} MB`,
+    });
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function mcpLegs(b: Bench, s: SandboxInfo, g: GatewayProcess, token: string, ways: Record<string, WayColumn>): Promise<void> {
+  if (!fileExists(CLI_DIST)) {
+    ways.mcp!.na = "packages/cli/dist/cli.js not built";
+    b.results.na(MEM, "nodedc-tasker mcp: spawn → initialize (median)", "n/a: CLI not built", { target: TARGETS.mcpColdStart });
+    return;
+  }
+  try {
+    const cs = await coldStart(b, "nodedc-tasker mcp", process.execPath, [CLI_DIST, "mcp"], mcpEnv(g.url, token));
+    b.results.add(MEM, "nodedc-tasker mcp: spawn → initialize (median)", cs.medianMs, "ms", { target: TARGETS.mcpColdStart, note: `node dist/cli.js mcp (no npx), n=${cs.samples.length}` });
+  } catch (error) {
+    b.results.na(MEM, "nodedc-tasker mcp: spawn → initialize (median)", `n/a: ${errorText(error)}`, { target: TARGETS.mcpColdStart });
+  }
+  const mcp = await startMcp(g.url, token);
+  try {
+    ways.mcp!.figures = await measureWay("mcp", mcpOps(s, mcp), b.profile, b.log);
+    const m = memoryOf(mcp.pid ?? undefined);
+    if (m) b.results.add(MEM, "nodedc-tasker mcp: peak RSS after the load", m.hwmMb, "MB", { target: TARGETS.mcpRss });
+  } catch (error) {
+    ways.mcp!.na = `${errorText(error)} ${mcp.stderrTail()}`.slice(0, 200);
+  } finally {
+    await mcp.close();
+  }
+}
+
+export async function runGatewayLegs(b: Bench, s: SandboxInfo, ways: Record<string, WayColumn>): Promise<void> {
+  if (!fileExists(GATEWAY_MAIN)) {
+    for (const k of ["gatewayPg", "gatewayPglite", "mcp"]) ways[k]!.na = "gateway not landed (packages/gateway/src/main.ts)";
+    return;
+  }
+  // (2) on the real Postgres, then (3) through it.
+  let db: Awaited<ReturnType<typeof freshPostgres>> | undefined;
+  try {
+    db = await freshPostgres({ migrate: false });
+    await ask(s.child, { cmd: "clear-log" });
+    const g = await startGateway({ label: "postgres", taskerUrl: s.url, taskerKey: s.keys.service!, databaseUrl: db.url });
+    try {
+      const cred = await createBenchAgent(g.url, g.jwtSecret, s);
+      const ops = gatewayOps(s, g.url, cred.token, "gwpg");
+      ways.gatewayPg!.figures = await measureWay("gateway-pg", ops, b.profile, b.log);
+      await upstreamComparison(b, s, ops);
+      await mcpLegs(b, s, g, cred.token, ways);
+      await rssUnder200(b, g, ops[0]!.http!.op);
+      const m = memoryOf(g.pid);
+      if (m) b.results.add(MEM, "gateway (Postgres): peak RSS since start", m.hwmMb, "MB");
+    } finally {
+      await g.stop();
+    }
+  } catch (error) {
+    ways.gatewayPg!.na ??= errorText(error);
+    ways.mcp!.na ??= `gateway (Postgres) failed: ${errorText(error)}`;
+    b.log(`  gateway (Postgres): ${errorText(error)}`);
+  } finally {
+    await db?.close().catch(() => {});
+  }
+
+  // (2b) on embedded PGlite (in the gateway process).
+  try {
+    await ask(s.child, { cmd: "clear-log" });
+    const g = await startGateway({ label: "pglite", taskerUrl: s.url, taskerKey: s.keys.service!, databaseUrl: null });
+    try {
+      const cred = await createBenchAgent(g.url, g.jwtSecret, s);
+      ways.gatewayPglite!.figures = await measureWay("gateway-pglite", gatewayOps(s, g.url, cred.token, "gwlite"), b.profile, b.log);
+      const m = memoryOf(g.pid);
+      if (m) b.results.add(MEM, "gateway (PGlite, in process): peak RSS since start", m.hwmMb, "MB");
+    } finally {
+      await g.stop();
+    }
+  } catch (error) {
+    ways.gatewayPglite!.na = errorText(error);
+    b.log(`  gateway (PGlite): ${errorText(error)}`);
+  }
 }

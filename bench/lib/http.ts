@@ -91,26 +91,28 @@ export interface LoadFigure {
   seconds: number;
 }
 
+/** Call numbers of load runs: unique across runs, so no write is ever an idempotent replay. */
+let loadSeq = 10_000_000;
+
 /**
  * calls/s at `connections` concurrent keep-alive callers with autocannon; writes get a fresh
  * Idempotency-Key and body per request through `setupRequest`.
  */
 export async function loadOp(baseUrl: string, op: HttpOp, connections: number, limit: { seconds: number; amount?: number }): Promise<LoadFigure> {
-  let counter = 1_000_000 + Math.floor(Math.random() * 1_000_000) * 1000;
   const url = new URL(op.path, baseUrl);
   const r = await autocannon({
     url: url.origin,
     connections,
     pipelining: 1,
     timeout: 30,
-    ...(limit.amount ? { amount: Math.max(limit.amount, connections * 2) } : { duration: limit.seconds }),
+    ...(limit.amount ? { amount: Math.max(limit.amount, connections) } : { duration: limit.seconds }),
     requests: [
       {
         method: op.method,
         path: url.pathname + url.search,
         headers: { ...op.headers, ...(op.body ? { "content-type": "application/json" } : {}) },
         setupRequest: (req: { headers?: Record<string, string>; body?: string }) => {
-          const i = counter++;
+          const i = loadSeq++;
           return {
             ...req,
             headers: { ...(req.headers ?? {}), ...(op.perCallHeaders?.(i) ?? {}) },

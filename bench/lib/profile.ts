@@ -22,10 +22,10 @@ export const FULL: Profile = {
 
 export const SMOKE: Profile = {
   smoke: true,
-  latency: { count: 15, warmup: 3, maxMs: 2_000 },
-  load: { seconds: 1, amount: 40, concurrencies: [1, 16, 64] },
-  coldStarts: 2,
-  micro: { count: 50, warmup: 5 },
-  scale: { auditSizes: [1_000, 5_000], tokens: 500, queries: 10 },
-  rss200: { seconds: 1, amount: 400, callers: 200 },
+  latency: { count: 5, warmup: 1, maxMs: 1_000 },
+  load: { seconds: 1, amount: 8, concurrencies: [1, 8] },
+  coldStarts: 1,
+  micro: { count: 20, warmup: 2 },
+  scale: { auditSizes: [1_000, 5_000], tokens: 500, queries: 5 },
+  rss200: { seconds: 1, amount: 200, callers: 200 },
 };

@@ -1,55 +1,83 @@
 /**
- * Child process: the Tasker sandbox on a random loopback port with its rate limit lifted.
+ * Child process: the Tasker sandbox (createSandbox from packages/tasker-sandbox, served with
+ * the same @hono/node-server adaptor and keep-alive settings as its startTaskerSandbox) on a
+ * random loopback port with its rate limit lifted. The one addition is a recorder around
+ * `fetch`, on only while the bench probes which upstream requests one gateway tool call
+ * makes (method, path, body, start/end with sub-ms precision).
  * Prints one JSON line `{ready, url, workspaceSlug, keys, fixture}`. IPC:
- *   {cmd:"mark"}        → {seq}: the request log's last sequence number
- *   {cmd:"log", since}  → {log:[{method, path, status}]} recorded after `since`
- *   {cmd:"clear"}       → {ok}: empties the request log (kept bounded between legs)
+ *   {cmd:"record", on}  → {ok}    start (clearing) or stop recording
+ *   {cmd:"recorded"}    → {calls} what was recorded
+ *   {cmd:"clear-log"}   → {ok}    empties the sandbox's own request log between legs
  */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { PKG } from "../lib/paths.ts";
+import { importFrom, PKG } from "../lib/paths.ts";
 
-interface LogEntry {
-  seq: number;
+export interface RecordedCall {
   method: string;
   path: string;
-  status: number;
+  body: string | null;
+  t0: number;
+  t1: number;
 }
-interface SandboxHandle {
-  url: string;
+interface InProcessSandbox {
+  app: { fetch: (req: Request) => Response | Promise<Response> };
   workspaceSlug: string;
   keys: Record<string, string>;
-  requestLog: { since(seq: number): LogEntry[]; entries(): LogEntry[]; clear(): void };
-  close(): Promise<void>;
+  requestLog: { clear(): void };
 }
 interface SandboxModule {
-  startTaskerSandbox(opts: { port: number; rateLimitPerMin?: number; serviceApiKey?: string }): Promise<SandboxHandle>;
+  createSandbox(opts: { rateLimitPerMin?: number; serviceApiKey?: string }): InProcessSandbox;
   FIXTURE: unknown;
+}
+interface NodeServerModule {
+  createAdaptorServer(opts: { fetch: (req: Request) => Promise<Response>; hostname: string }): Server;
 }
 
 try {
   const mod = (await import(pathToFileURL(join(PKG.sandbox, "src/index.ts")).href)) as SandboxModule;
-  const sandbox = await mod.startTaskerSandbox({
-    port: 0,
+  const { createAdaptorServer } = await importFrom<NodeServerModule>(PKG.sandbox, "@hono/node-server");
+  const sandbox = mod.createSandbox({
     rateLimitPerMin: Number(process.env.TASKER_SANDBOX_RATE_LIMIT_PER_MIN ?? 1_000_000),
     ...(process.env.TASKER_API_KEY ? { serviceApiKey: process.env.TASKER_API_KEY } : {}),
   });
-  process.on("message", (m: { cmd?: string; since?: number }) => {
-    const log = sandbox.requestLog;
-    if (m?.cmd === "mark") {
-      const all = log.entries();
-      process.send?.({ seq: all[all.length - 1]?.seq ?? 0 });
-    } else if (m?.cmd === "log") {
-      process.send?.({ log: log.since(m.since ?? 0).map((e) => ({ method: e.method, path: e.path, status: e.status })) });
-    } else if (m?.cmd === "clear") {
-      log.clear();
+  let recording: RecordedCall[] | null = null;
+  const fetch = async (req: Request): Promise<Response> => {
+    if (!recording) return sandbox.app.fetch(req);
+    const t0 = performance.timeOrigin + performance.now();
+    const url = new URL(req.url);
+    const body = req.method === "GET" ? null : await req.clone().text();
+    const res = await sandbox.app.fetch(req);
+    recording?.push({ method: req.method, path: url.pathname + url.search, body, t0, t1: performance.timeOrigin + performance.now() });
+    return res;
+  };
+  const server = createAdaptorServer({ fetch, hostname: "127.0.0.1" });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  process.on("message", (m: { cmd?: string; on?: boolean }) => {
+    if (m?.cmd === "record") {
+      recording = m.on ? [] : recording;
+      if (!m.on) recording = null;
+      process.send?.({ ok: true });
+    } else if (m?.cmd === "recorded") {
+      process.send?.({ calls: recording ?? [] });
+    } else if (m?.cmd === "clear-log") {
+      sandbox.requestLog.clear();
       process.send?.({ ok: true });
     }
   });
-  const stop = () => void sandbox.close().finally(() => process.exit(0));
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
-  console.log(JSON.stringify({ ready: true, url: sandbox.url, workspaceSlug: sandbox.workspaceSlug, keys: sandbox.keys, fixture: mod.FIXTURE }));
+  console.log(JSON.stringify({ ready: true, url, workspaceSlug: sandbox.workspaceSlug, keys: sandbox.keys, fixture: mod.FIXTURE }));
 } catch (error) {
   console.log(JSON.stringify({ error: `sandbox did not start: ${error instanceof Error ? error.message : String(error)}` }));
   process.exit(1);

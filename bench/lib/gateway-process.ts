@@ -1,0 +1,88 @@
+/**
+ * The gateway as its own process (`packages/gateway/src/main.ts` under tsx, as `pnpm start`
+ * runs it) against the sandbox child, so its CPU and RSS are its own. Logs go straight to a
+ * file (no pipe through the bench). Ready = GET /readyz answers 200.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import net from "node:net";
+import { join } from "node:path";
+import { track } from "./children.ts";
+import { request } from "./http.ts";
+import { PKG, ROOT, TSX_LOADER } from "./paths.ts";
+import { stopChild } from "./proc.ts";
+
+export const GATEWAY_MAIN = join(PKG.gateway, "src/main.ts");
+
+export interface GatewayProcess {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  jwtSecret: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startGateway(opts: { label: string; taskerUrl: string; taskerKey: string; databaseUrl: string | null; nodeArgs?: string[]; env?: Record<string, string> }): Promise<GatewayProcess> {
+  if (!existsSync(GATEWAY_MAIN)) throw new Error("packages/gateway/src/main.ts not there yet");
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const jwtSecret = randomBytes(32).toString("hex");
+  const logDir = join(ROOT, "bench-results");
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, `gateway-${opts.label}.log`);
+  const fd = openSync(logFile, "w");
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/root",
+    NODE_ENV: opts.databaseUrl ? "production" : "development",
+    NODEDC_MODE: "gateway",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    PUBLIC_URL: url,
+    TASKER_API_URL: opts.taskerUrl,
+    TASKER_API_KEY: opts.taskerKey,
+    TASKER_WORKSPACE_SLUG: "nodedc",
+    LAUNCHER_JWT_SECRET: jwtSecret,
+    TOKEN_PEPPER: randomBytes(32).toString("hex"),
+    TASKER_RATE_LIMIT_PER_MIN: "1000000",
+    AGENT_RATE_LIMIT_PER_MIN: "1000000",
+    OWNER_RATE_LIMIT_PER_MIN: "1000000",
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : { PGLITE_DATA_DIR: "memory://" }),
+    ...opts.env,
+  };
+  const child = track(
+    spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", TSX_LOADER, GATEWAY_MAIN], { cwd: PKG.gateway, env, stdio: ["ignore", fd, fd] }),
+  );
+  closeSync(fd);
+  const deadline = Date.now() + 60_000;
+  let last = "";
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`gateway (${opts.label}) exited with ${child.exitCode}; see ${logFile}`);
+    try {
+      const r = await request(url, "GET", "/readyz", {});
+      if (r.status === 200) break;
+      last = `readyz ${r.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(`gateway (${opts.label}) not ready after 60 s (${last}); see ${logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return { url, pid: child.pid!, child, jwtSecret, logFile, stop: () => stopChild(child) };
+}

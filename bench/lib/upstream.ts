@@ -1,0 +1,74 @@
+/**
+ * Which upstream requests one gateway tool call makes, recorded in the sandbox child, and a
+ * replay of exactly those requests made directly (rounds that overlapped in time run in
+ * parallel, as the gateway ran them): "direct, same upstream calls".
+ */
+import type { ChildProcess } from "node:child_process";
+import { request } from "./http.ts";
+import { ask } from "./proc.ts";
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  body: string | null;
+  t0: number;
+  t1: number;
+}
+
+export async function recordUpstream(sandbox: ChildProcess, fn: () => Promise<unknown>): Promise<RecordedCall[]> {
+  await ask(sandbox, { cmd: "record", on: true });
+  try {
+    await fn();
+    const { calls } = await ask<{ calls: RecordedCall[] }>(sandbox, { cmd: "recorded" });
+    return calls;
+  } finally {
+    await ask(sandbox, { cmd: "record", on: false });
+  }
+}
+
+/** Groups calls into rounds: a call that started before every call of the round ended joins it. */
+export function roundsOf(calls: RecordedCall[]): RecordedCall[][] {
+  const sorted = [...calls].sort((a, b) => a.t0 - b.t0);
+  const rounds: RecordedCall[][] = [];
+  let end = -Infinity;
+  for (const c of sorted) {
+    if (rounds.length && c.t0 < end) {
+      rounds[rounds.length - 1]!.push(c);
+      end = Math.max(end, c.t1);
+    } else {
+      rounds.push([c]);
+      end = c.t1;
+    }
+  }
+  return rounds;
+}
+
+export function describeRounds(rounds: RecordedCall[][]): string {
+  const short = (c: RecordedCall) => `${c.method} ${c.path.replace(/^\/api\/v1\/workspaces\/[^/]+/, "").replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "{id}").replace(/\?.*$/, "")}`;
+  return rounds.map((r) => r.map(short).join(" ‖ ")).join(" → ");
+}
+
+/** Keeps replayed writes distinct (the sandbox refuses a second create with the same external_id). */
+function uniqueBody(body: string | null, i: number): string | undefined {
+  if (body === null || body === "") return undefined;
+  try {
+    const o = JSON.parse(body) as Record<string, unknown>;
+    if (typeof o.external_id === "string") o.external_id = `${o.external_id}-r${i}`;
+    return JSON.stringify(o);
+  } catch {
+    return body;
+  }
+}
+
+export function replayCall(baseUrl: string, apiKey: string, rounds: RecordedCall[][], maxSockets = 256): (i: number) => Promise<void> {
+  return async (i) => {
+    for (const round of rounds) {
+      await Promise.all(
+        round.map(async (c) => {
+          const r = await request(baseUrl, c.method, c.path, { "x-api-key": apiKey, accept: "application/json" }, uniqueBody(c.body, i), maxSockets);
+          if (r.status >= 400) throw new Error(`replay ${c.method} ${c.path}: HTTP ${r.status}`);
+        }),
+      );
+    }
+  };
+}
