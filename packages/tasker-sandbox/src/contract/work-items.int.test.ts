@@ -327,7 +327,8 @@ describe("search (PLANE_API §3 'Search')", () => {
     const narrowed = await search("3", `&project_id=${P.ops.id}&workspace_search=false`);
     expect(narrowed.body.issues.map((i: { project_id: string }) => i.project_id)).toEqual([P.ops.id]);
     const limited = await api.call(`${WS}/work-items/search/?search=o&limit=2`);
-    expect(limited.body.issues).toHaveLength(2);
+    // Newest first across projects: OPS-3 and OPS-2 were created after every DEMO card.
+    expect(limited.body.issues.map((i: { id: string }) => i.id)).toEqual([C.ops3, C.ops2]);
     const alias = await api.call(`${WS}/issues/search/?search=safari`);
     expect(alias.body.issues[0].id).toBe(C.demo2);
   });

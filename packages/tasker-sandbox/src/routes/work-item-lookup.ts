@@ -1,5 +1,6 @@
 import { PlaneError } from "../http/plane-error";
 import { serializeWorkItem } from "../serializers/work-item";
+import type { WorkItemRecord } from "../store/records";
 import { json, shapeOf, type ApiResult, type RequestContext } from "./context";
 
 /** `PROJ-123` as Django's `<str>-<str>` route splits it: the last hyphen separates the number. */
@@ -43,27 +44,25 @@ export function searchWorkItems(rc: RequestContext): ApiResult {
       .filter((t) => /^\d+$/.test(t))
       .map((t) => Number.parseInt(t, 10)),
   );
-  const issues: Array<Record<string, unknown>> = [];
+  // One queryset over all the caller's projects, model order (-created_at), then [:limit].
+  const matches: Array<{ item: WorkItemRecord; identifier: string }> = [];
   for (const pid of projectIds) {
     const project = rc.store.getProject(pid);
     if (!project) continue;
     const projectMatches = project.identifier.toLowerCase().includes(needle);
-    const items = rc.store.visibleWorkItems(pid);
-    for (let i = items.length - 1; i >= 0 && issues.length < limit; i--) {
-      const item = items[i];
-      if (!item) continue;
-      if (projectMatches || item.name.toLowerCase().includes(needle) || numbers.has(item.sequenceId)) {
-        issues.push({
-          id: item.id,
-          name: item.name,
-          sequence_id: item.sequenceId,
-          project__identifier: project.identifier,
-          project_id: project.id,
-          workspace__slug: rc.store.workspace.slug,
-        });
-      }
+    for (const item of rc.store.visibleWorkItems(pid)) {
+      if (projectMatches || item.name.toLowerCase().includes(needle) || numbers.has(item.sequenceId))
+        matches.push({ item, identifier: project.identifier });
     }
-    if (issues.length >= limit) break;
   }
+  matches.sort((a, b) => b.item.createdAt - a.item.createdAt);
+  const issues = matches.slice(0, limit).map(({ item, identifier }) => ({
+    id: item.id,
+    name: item.name,
+    sequence_id: item.sequenceId,
+    project__identifier: identifier,
+    project_id: item.projectId,
+    workspace__slug: rc.store.workspace.slug,
+  }));
   return json({ issues });
 }
