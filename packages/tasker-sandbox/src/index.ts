@@ -8,7 +8,7 @@ export {
 } from "./sandbox";
 export { createSandboxApp, type SandboxAppDeps, type SandboxEnv } from "./app";
 export { FIXTURE, seedFixture } from "./fixture";
-export { SandboxStore } from "./store/sandbox-store";
+export { SandboxStore, type SandboxSettings } from "./store/sandbox-store";
 export { RequestLog, type RequestLogEntry, type RequestLogFilter } from "./request-log/request-log";
 export { FaultInjector, FAULT_MODES, type FaultMode, type FaultRule, type ActiveFault } from "./faults/fault-injector";
 export { MALFORMED_BODY } from "./faults/apply-fault";

@@ -131,6 +131,20 @@ describe("work item create (PLANE_API §3, §5)", () => {
     expect(half.status).toBe(201);
   });
 
+  it("the 409 check is check-then-insert: concurrent POSTs can both win, then the pair lookup is a 500", async () => {
+    api.sb.store.settings.externalRefCheckDelayMs = 50;
+    const body = { name: "race", external_id: "R-1", external_source: "sync" };
+    const [a, b] = await Promise.all([
+      api.call(ITEMS, { method: "POST", body }),
+      api.call(ITEMS, { method: "POST", body }),
+    ]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.id).not.toBe(b.body.id);
+    const lookup = await api.call(`${ITEMS}?external_id=R-1&external_source=sync`);
+    expect(lookup.status).toBe(500);
+    expect(lookup.body).toEqual({ error: "Something went wrong please try again later" });
+  });
+
   it("an external ref can be reused after its item is deleted", async () => {
     const body = { name: "ext", external_id: "reuse", external_source: "gh" };
     const first = await api.call(ITEMS, { method: "POST", body });

@@ -104,6 +104,8 @@ export async function createWorkItem(rc: RequestContext): Promise<ApiResult> {
   if (input.externalId && input.externalSource) {
     const existing = rc.store.workItemsByExternalRef(projectId, input.externalSource, input.externalId)[0];
     if (existing) throw PlaneError.conflict(DUPLICATE_EXTERNAL, existing.id);
+    const delay = rc.store.settings.externalRefCheckDelayMs;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
   }
   const item = createWorkItemRow(rc.store, {
     projectId,

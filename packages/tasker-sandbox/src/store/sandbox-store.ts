@@ -28,8 +28,18 @@ function refKey(projectId: string, source: string, id: string): string {
  * The sandbox's database: plain Maps, indexes kept by hand so every request is O(page).
  * Tests may read and change it directly (e.g. `setMemberActive`) — that is the point.
  */
+export interface SandboxSettings {
+  /**
+   * Delay between the external-ref 409 check and the insert on work-item POST. Plane's check
+   * is check-then-insert, not atomic (§5); a delay > 0 lets tests reproduce the race that
+   * creates duplicates under concurrent POSTs. Default 0.
+   */
+  externalRefCheckDelayMs: number;
+}
+
 export class SandboxStore {
   readonly clock = new MonotonicClock();
+  readonly settings: SandboxSettings = { externalRefCheckDelayMs: 0 };
   readonly workspace: WorkspaceRecord = { id: "", slug: "", name: "" };
   private readonly users = new Map<string, UserRecord>();
   private readonly workspaceRoles = new Map<string, ProjectRole>();
@@ -71,6 +81,7 @@ export class SandboxStore {
     this.commentsByItem.clear();
     this.activitiesByItem.clear();
     this.clock.reset();
+    this.settings.externalRefCheckDelayMs = 0;
   }
 
   newId(): string {
