@@ -14,6 +14,7 @@ import {
   requestHash,
   type IdempotencyClaimInput,
 } from "./idempotency-store";
+import { startIdempotencyPurgeJob } from "./purge-job";
 
 let db: IsolatedDatabase;
 let sql: Sql;
@@ -105,5 +106,23 @@ describe("idempotency store", () => {
     await sql`UPDATE idempotency_records SET created_at = now() - interval '25 hours' WHERE id = ${o.record.id}`;
     expect(await purgeIdempotencyRecords(sql, 24)).toBe(1);
     expect((await claimIdempotency(sql, fresh)).kind).toBe("in_progress");
+  });
+
+  it("the purge job never keeps less than 24 h and can run on several replicas at once", async () => {
+    const a = input();
+    const claimed = await claimIdempotency(sql, a);
+    if (claimed.kind !== "claimed") throw new Error("not claimed");
+    await completeIdempotency(sql, claimed.record.id, { status: 200, body: "{}", card_id: null });
+    await sql`UPDATE idempotency_records SET created_at = now() - interval '23 hours' WHERE id = ${claimed.record.id}`;
+    const job1 = startIdempotencyPurgeJob(sql, { retentionHours: 1 });
+    const job2 = startIdempotencyPurgeJob(sql2, { retentionHours: 1 });
+    try {
+      expect((await Promise.all([job1.runOnce(), job2.runOnce()])).reduce((x, y) => x + y, 0)).toBe(0);
+      await sql`UPDATE idempotency_records SET created_at = now() - interval '25 hours' WHERE id = ${claimed.record.id}`;
+      expect((await Promise.all([job1.runOnce(), job2.runOnce()])).reduce((x, y) => x + y, 0)).toBe(1);
+    } finally {
+      job1.stop();
+      job2.stop();
+    }
   });
 });

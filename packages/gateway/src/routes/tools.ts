@@ -8,6 +8,7 @@ import { findTool, TOOLS } from "../tools/registry";
 import { describeTool } from "../tools/tool-descriptor";
 import type { ToolDeps, ToolSettings } from "../tools/tool-definition";
 import { runTool, tokenMayUse } from "../tools/tool-runner";
+import { startIdempotencyPurgeJob } from "../idempotency/purge-job";
 
 /** Defaults of the idempotency timing (not env-configurable yet). */
 export const IDEMPOTENCY_LEASE_S = 60;
@@ -39,6 +40,12 @@ export function toolDepsFrom(deps: GatewayDeps, overrides: Partial<ToolSettings>
  */
 export function toolRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
   const toolDeps = toolDepsFrom(deps);
+  // Retention purge of idempotency records (≥ 24 h), one unref'd interval per app; safe on
+  // every replica (SKIP LOCKED). Test stacks (NODE_ENV=test) build many apps: they call
+  // purgeIdempotencyRecords directly instead.
+  if (deps.config.nodeEnv !== "test") {
+    startIdempotencyPurgeJob(deps.sql, { onError: (error) => deps.logger.warn({ err: error }, "idempotency purge failed; retrying at the next tick") });
+  }
   const routes = new Hono<GatewayEnv>();
   routes.use("*", deps.requireAgent);
 
