@@ -146,6 +146,21 @@ describe("pipeline edges", () => {
   });
 });
 
+describe("grants of owners who left the Tasker project", () => {
+  it("refuses the grant (403 project_not_granted) when the owner is not a member of the Tasker project", async () => {
+    // Only a grant written behind the core's back can exist for a non-member: the core
+    // refuses to create one. It stands for an owner removed from the project later.
+    const outsider = await t.agentWith([], "Outsider's Codex", FIXTURE.users.outsider.email);
+    await t.stack.adminSql`
+      INSERT INTO grants (agent_id, workspace_slug, project_id, project_identifier, project_name, scopes)
+      VALUES (${outsider.id}, 'nodedc', ${DEMO}, 'DEMO', 'Demo project', ${["cards:read"]})`;
+    const r = await t.call(outsider, "describe_project", { project_id: DEMO });
+    expect([r.status, r.body.error.code], r.text).toEqual([403, "project_not_granted"]);
+    expect(r.body.error.details.reason).toBe("owner_not_member");
+    expect((await t.call(agent, "describe_project", { project_id: DEMO })).status).toBe(200);
+  });
+});
+
 describe("rate limits", () => {
   let limited: ToolStack;
   let a: ToolAgent;
