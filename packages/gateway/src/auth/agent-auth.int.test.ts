@@ -64,7 +64,8 @@ describe("credential matrix: agent tokens only on agent routes, JWTs only on int
 
   it("answers missing, malformed and unknown credentials with one identical 401 body", async () => {
     const bodies = [];
-    for (const headers of [{}, { Authorization: "Basic dXNlcjpwYXNz" }, { Authorization: "Bearer" }, { Authorization: `Bearer ${generateAgentToken()}` }, { Authorization: "Bearer ndca_short" }]) {
+    const variants: Record<string, string>[] = [{}, { Authorization: "Basic dXNlcjpwYXNz" }, { Authorization: "Bearer" }, { Authorization: `Bearer ${generateAgentToken()}` }, { Authorization: "Bearer ndca_short" }];
+    for (const headers of variants) {
       const res = await stack.http("GET", ROUTES.agentSession, { headers });
       const error = await errorOf(res);
       bodies.push({ status: error.status, code: error.code, message: error.message, retryable: error.retryable });
