@@ -1,70 +1,12 @@
-import { ROLE_ADMIN, ROLE_GUEST, ROLE_MEMBER, type StateGroup, type Priority } from "./store/records";
+import { ROLE_ADMIN, ROLE_GUEST, ROLE_MEMBER, type StateGroup } from "./store/records";
 import type { SandboxStore } from "./store/sandbox-store";
 import { createWorkItemRow } from "./work-items/create-work-item";
 import { createCommentRow } from "./work-items/create-comment";
+import { FIXTURE, stateIds } from "./fixture-ids";
+import { fixtureCards } from "./fixture-cards";
 
-/**
- * The sandbox's seed data (DESIGN §11). Every id is a fixed UUID so tests can name rows
- * directly; keys look like Plane's `plane_api_<32 hex>` (PLANE_API §1).
- */
-const uuid = (kind: number, n: number): string =>
-  `0d0c${kind.toString(16).padStart(4, "0")}-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
-
-const stateIds = (p: number) => ({
-  backlog: uuid(3, p * 16 + 1),
-  todo: uuid(3, p * 16 + 2),
-  inProgress: uuid(3, p * 16 + 3),
-  done: uuid(3, p * 16 + 4),
-  cancelled: uuid(3, p * 16 + 5),
-});
-
-export const FIXTURE = {
-  workspace: { id: uuid(0, 1), slug: "nodedc", name: "NodeDC" },
-  users: {
-    service: { id: uuid(1, 1), email: "tasker-gateway@nodedc.local" },
-    demoOwner: { id: uuid(1, 2), email: "demo.owner@nodedc.local" },
-    guest: { id: uuid(1, 3), email: "guest@nodedc.local" },
-    outsider: { id: uuid(1, 4), email: "outsider@nodedc.local" },
-    inactive: { id: uuid(1, 5), email: "inactive@nodedc.local" },
-    secretOwner: { id: uuid(1, 6), email: "secret.owner@nodedc.local" },
-  },
-  projects: {
-    demo: { id: uuid(2, 1), identifier: "DEMO", name: "Demo project" },
-    ops: { id: uuid(2, 2), identifier: "OPS", name: "Operations" },
-    secret: { id: uuid(2, 3), identifier: "SECRET", name: "Secret project" },
-  },
-  states: { demo: stateIds(1), ops: stateIds(2), secret: stateIds(3) },
-  labels: {
-    demo: { bug: uuid(4, 0x11), feature: uuid(4, 0x12), docs: uuid(4, 0x13) },
-    ops: { bug: uuid(4, 0x21), incident: uuid(4, 0x22), maintenance: uuid(4, 0x23) },
-    secret: { bug: uuid(4, 0x31) },
-  },
-  cards: {
-    demo1: uuid(5, 0x101),
-    demo2: uuid(5, 0x102),
-    demo3: uuid(5, 0x103),
-    demo4: uuid(5, 0x104),
-    demo5: uuid(5, 0x105),
-    ops1: uuid(5, 0x201),
-    ops2: uuid(5, 0x202),
-    ops3: uuid(5, 0x203),
-    secret1: uuid(5, 0x301),
-  },
-  comments: { demo1Welcome: uuid(6, 1) },
-  /** Fixture API keys. Not secrets: they exist only in this sandbox. */
-  keys: {
-    service: "plane_api_5e7c1ce0a0e54a7b9d6f0c2b3a4d5e01",
-    demoOwner: "plane_api_0a1e7d3c9b2f4e6a8c0d1f3b5a7c9e02",
-    guest: "plane_api_9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a03",
-    outsider: "plane_api_1f2e3d4c5b6a79880a1b2c3d4e5f6a04",
-    inactiveMember: "plane_api_7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c05",
-    secretOwner: "plane_api_3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e06",
-    /** Belongs to demo.owner but `is_active=false` → 403 "Given API token is not valid". */
-    inactive: "plane_api_d15ab1ed0000400080000000000000a7",
-    /** Belongs to demo.owner but `expired_at` is in the past → 403. */
-    expired: "plane_api_e0e0e0e0e0e0400080000000000000b8",
-  },
-} as const;
+/** The seed data of DESIGN §11: workspace `nodedc`, DEMO, OPS and SECRET, users, keys, cards. */
+export { FIXTURE };
 
 /** Fixture time: cards were created on 2026-11-01 so `-created_at` order is predictable. */
 const T0 = Date.UTC(2026, 10, 1, 9, 0, 0);
@@ -199,21 +141,7 @@ function seedProject(
   }
 }
 
-interface CardSeed {
-  id: string;
-  projectId: string;
-  name: string;
-  html: string;
-  stateId: string;
-  priority: Priority;
-  labels: string[];
-  assignees: string[];
-  createdBy: string;
-  parentId?: string;
-  externalSource?: string;
-  externalId?: string;
-}
-
+/** Clears the store and seeds the fixture. */
 export function seedFixture(store: SandboxStore, opts: SeedOptions = {}): void {
   const { users: u, projects: p, states: s, labels: l, cards: c } = FIXTURE;
   store.clear();
@@ -242,110 +170,7 @@ export function seedFixture(store: SandboxStore, opts: SeedOptions = {}): void {
   store.addMember(p.ops.id, u.service.id, ROLE_MEMBER);
   store.addMember(p.secret.id, u.secretOwner.id, ROLE_ADMIN);
 
-  const cards: CardSeed[] = [
-    {
-      id: c.demo1,
-      projectId: p.demo.id,
-      name: "Welcome to the demo board",
-      html: "<p>This board is served by the <strong>Tasker sandbox</strong>.</p>",
-      stateId: s.demo.todo,
-      priority: "medium",
-      labels: [l.demo.docs],
-      assignees: [u.demoOwner.id],
-      createdBy: u.demoOwner.id,
-    },
-    {
-      id: c.demo2,
-      projectId: p.demo.id,
-      name: "Login button does nothing on Safari",
-      html: "<p>Steps:</p><ol><li>Open Safari</li><li>Click <code>Login</code></li></ol>",
-      stateId: s.demo.inProgress,
-      priority: "high",
-      labels: [l.demo.bug],
-      assignees: [u.demoOwner.id, u.service.id],
-      createdBy: u.demoOwner.id,
-    },
-    {
-      id: c.demo3,
-      projectId: p.demo.id,
-      name: "Add dark mode",
-      html: "<p>Users keep asking for a <em>dark</em> theme.</p>",
-      stateId: s.demo.backlog,
-      priority: "low",
-      labels: [l.demo.feature],
-      assignees: [],
-      createdBy: u.demoOwner.id,
-    },
-    {
-      id: c.demo4,
-      projectId: p.demo.id,
-      name: "Document the pairing flow",
-      html: "<h2>Pairing</h2><p>Explain <a href=\"https://example.com/pair\">pairing codes</a>.</p>",
-      stateId: s.demo.done,
-      priority: "none",
-      labels: [l.demo.docs, l.demo.feature],
-      assignees: [u.service.id],
-      createdBy: u.demoOwner.id,
-      parentId: c.demo1,
-    },
-    {
-      id: c.demo5,
-      projectId: p.demo.id,
-      name: "Crash when the card title is empty",
-      html: "<p>Urgent: <code>TypeError</code> in the editor.</p>",
-      stateId: s.demo.todo,
-      priority: "urgent",
-      labels: [l.demo.bug],
-      assignees: [],
-      createdBy: u.demoOwner.id,
-      externalSource: "github",
-      externalId: "nodedc/app#42",
-    },
-    {
-      id: c.ops1,
-      projectId: p.ops.id,
-      name: "Rotate TLS certificates",
-      html: "<p>Certificates expire on the 30th.</p>",
-      stateId: s.ops.todo,
-      priority: "high",
-      labels: [l.ops.maintenance],
-      assignees: [u.demoOwner.id],
-      createdBy: u.demoOwner.id,
-    },
-    {
-      id: c.ops2,
-      projectId: p.ops.id,
-      name: "Disk usage alert on db-2",
-      html: "<p>Alert fired at 03:12 UTC.</p>",
-      stateId: s.ops.inProgress,
-      priority: "urgent",
-      labels: [l.ops.incident],
-      assignees: [u.service.id],
-      createdBy: u.demoOwner.id,
-    },
-    {
-      id: c.ops3,
-      projectId: p.ops.id,
-      name: "Upgrade Postgres to 17",
-      html: "<p>Plan the upgrade window.</p>",
-      stateId: s.ops.backlog,
-      priority: "medium",
-      labels: [],
-      assignees: [],
-      createdBy: u.demoOwner.id,
-    },
-    {
-      id: c.secret1,
-      projectId: p.secret.id,
-      name: "Top secret launch plan",
-      html: "<p>Do not share.</p>",
-      stateId: s.secret.todo,
-      priority: "high",
-      labels: [l.secret.bug],
-      assignees: [u.secretOwner.id],
-      createdBy: u.secretOwner.id,
-    },
-  ];
+  const cards = fixtureCards();
   cards.forEach((card, i) => {
     createWorkItemRow(store, {
       id: card.id,

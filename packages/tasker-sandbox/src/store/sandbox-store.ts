@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { MonotonicClock } from "../http/timestamps";
+import { WorkItemTable } from "./work-item-table";
 import {
   ROLE_MEMBER,
   type ActivityRecord,
@@ -15,14 +16,6 @@ import {
   type WorkspaceRecord,
 } from "./records";
 
-/** Work items that Plane's `issue_objects` manager shows (PLANE_API §3: no archived, draft or deleted). */
-export function isVisibleWorkItem(item: WorkItemRecord): boolean {
-  return item.deletedAt === null && item.archivedAt === null && !item.isDraft;
-}
-
-function refKey(projectId: string, source: string, id: string): string {
-  return `${projectId}\u0000${source}\u0000${id}`;
-}
 
 /**
  * The sandbox's database: plain Maps, indexes kept by hand so every request is O(page).
@@ -50,14 +43,8 @@ export class SandboxStore {
   private readonly membersByProject = new Map<string, Map<string, MemberRecord>>();
   private readonly states = new Map<string, StateRecord>();
   private readonly labels = new Map<string, LabelRecord>();
-  private readonly workItems = new Map<string, WorkItemRecord>();
-  /** Visible work items per project, ascending by created_at. */
-  private readonly visibleByProject = new Map<string, WorkItemRecord[]>();
-  private readonly lastSequence = new Map<string, number>();
-  /** `${projectId}:${sequenceId}` → row, for identifier lookups in O(1). */
-  private readonly itemsBySequence = new Map<string, WorkItemRecord>();
-  private readonly maxSortOrderByState = new Map<string, number>();
-  private readonly itemsByRef = new Map<string, Set<string>>();
+  /** Work items and their indexes. */
+  readonly workItems = new WorkItemTable();
   private readonly comments = new Map<string, CommentRecord>();
   private readonly commentsByItem = new Map<string, CommentRecord[]>();
   private readonly activitiesByItem = new Map<string, ActivityRecord[]>();
@@ -72,11 +59,6 @@ export class SandboxStore {
     this.states.clear();
     this.labels.clear();
     this.workItems.clear();
-    this.visibleByProject.clear();
-    this.lastSequence.clear();
-    this.itemsBySequence.clear();
-    this.maxSortOrderByState.clear();
-    this.itemsByRef.clear();
     this.comments.clear();
     this.commentsByItem.clear();
     this.activitiesByItem.clear();
@@ -149,8 +131,7 @@ export class SandboxStore {
     this.projects.set(project.id, project);
     this.projectOrder.push(project.id);
     this.membersByProject.set(project.id, new Map());
-    this.visibleByProject.set(project.id, []);
-    this.lastSequence.set(project.id, 0);
+    this.workItems.addProject(project.id);
     return project;
   }
 
@@ -262,108 +243,73 @@ export class SandboxStore {
 
   // ── work items ────────────────────────────────────────────────────────────
 
+  // ── work items (delegated to WorkItemTable) ───────────────────────────────
+
   /** Next per-project sequence id; never reused, even after a delete (§3). */
   nextSequenceId(projectId: string): number {
-    const next = (this.lastSequence.get(projectId) ?? 0) + 1;
-    this.lastSequence.set(projectId, next);
-    return next;
+    return this.workItems.nextSequenceId(projectId);
   }
 
   /** §3: 65535, or the highest sort_order in the same state + 10000. */
   nextSortOrder(stateId: string | null): number {
-    const key = stateId ?? "";
-    const max = this.maxSortOrderByState.get(key);
-    return max === undefined ? 65535 : max + 10000;
+    return this.workItems.nextSortOrder(stateId);
   }
 
   insertWorkItem(item: WorkItemRecord): WorkItemRecord {
-    this.workItems.set(item.id, item);
-    this.itemsBySequence.set(`${item.projectId}:${item.sequenceId}`, item);
-    this.noteSortOrder(item);
-    if (item.externalId !== null && item.externalSource !== null) this.indexRef(item);
-    if (isVisibleWorkItem(item)) this.addVisible(item);
-    const last = this.lastSequence.get(item.projectId) ?? 0;
-    if (item.sequenceId > last) this.lastSequence.set(item.projectId, item.sequenceId);
-    return item;
+    return this.workItems.insert(item);
   }
 
   /** Raw row, deleted/archived/draft included. */
   getWorkItemRaw(id: string): WorkItemRecord | undefined {
-    return this.workItems.get(id);
+    return this.workItems.getRaw(id);
   }
 
   /** What the API sees: visible rows only. */
   getWorkItem(id: string): WorkItemRecord | undefined {
-    const item = this.workItems.get(id);
-    return item && isVisibleWorkItem(item) ? item : undefined;
+    return this.workItems.getVisible(id);
   }
 
   /** Visible items of a project, ascending created_at. Do not mutate. */
   visibleWorkItems(projectId: string): readonly WorkItemRecord[] {
-    return this.visibleByProject.get(projectId) ?? [];
+    return this.workItems.visibleOf(projectId);
   }
 
   countWorkItems(projectId?: string, opts: { includeDeleted?: boolean } = {}): number {
-    if (opts.includeDeleted) {
-      let n = 0;
-      for (const item of this.workItems.values()) if (projectId === undefined || item.projectId === projectId) n++;
-      return n;
-    }
-    if (projectId !== undefined) return this.visibleWorkItems(projectId).length;
-    let n = 0;
-    for (const list of this.visibleByProject.values()) n += list.length;
-    return n;
+    return this.workItems.count(projectId, opts);
   }
 
   /** Visible item by its per-project number (identifier lookup, §3). */
   workItemBySequence(projectId: string, sequenceId: number): WorkItemRecord | undefined {
-    const item = this.itemsBySequence.get(`${projectId}:${sequenceId}`);
-    return item && isVisibleWorkItem(item) ? item : undefined;
+    return this.workItems.bySequence(projectId, sequenceId);
   }
 
-  /**
-   * Non-deleted items with this external pair in the project; archived and draft ones count
-   * for the 409 check (§5).
-   */
+  /** Non-deleted items with this external pair in the project; archived and draft count (§5). */
   workItemsByExternalRef(projectId: string, source: string, externalId: string): WorkItemRecord[] {
-    const ids = this.itemsByRef.get(refKey(projectId, source, externalId));
-    if (!ids) return [];
-    const out: WorkItemRecord[] = [];
-    for (const id of ids) {
-      const item = this.workItems.get(id);
-      if (item && item.deletedAt === null) out.push(item);
-    }
-    return out;
+    return this.workItems.byExternalRef(projectId, source, externalId);
   }
 
   /** Apply changes to a row and keep the indexes right. */
   updateWorkItem(item: WorkItemRecord, changes: Partial<WorkItemRecord>): WorkItemRecord {
-    const wasVisible = isVisibleWorkItem(item);
-    if (item.externalId !== null && item.externalSource !== null) this.unindexRef(item);
-    Object.assign(item, changes);
-    if (item.externalId !== null && item.externalSource !== null) this.indexRef(item);
-    this.noteSortOrder(item);
-    const visible = isVisibleWorkItem(item);
-    if (wasVisible && !visible) this.removeVisible(item);
-    if (!wasVisible && visible) this.addVisible(item);
-    return item;
+    return this.workItems.update(item, changes);
   }
 
-  /** Archive (or draft) a row: Plane's issue_objects manager then hides it from list, detail and lookup (§3). */
+  /** Archive a row: Plane's issue_objects manager then hides it from list, detail and lookup (§3). */
   archiveWorkItem(id: string, archived = true): WorkItemRecord {
-    const item = this.workItems.get(id);
-    if (!item) throw new Error(`unknown work item ${id}`);
-    return this.updateWorkItem(item, { archivedAt: archived ? this.now() : null });
+    return this.workItems.update(this.requireWorkItem(id), { archivedAt: archived ? this.now() : null });
   }
 
   setWorkItemDraft(id: string, isDraft: boolean): WorkItemRecord {
-    const item = this.workItems.get(id);
-    if (!item) throw new Error(`unknown work item ${id}`);
-    return this.updateWorkItem(item, { isDraft });
+    return this.workItems.update(this.requireWorkItem(id), { isDraft });
   }
 
   softDeleteWorkItem(item: WorkItemRecord, at: number): void {
-    this.updateWorkItem(item, { deletedAt: at });
+    this.workItems.update(item, { deletedAt: at });
+  }
+
+  private requireWorkItem(id: string): WorkItemRecord {
+    const item = this.workItems.getRaw(id);
+    if (!item) throw new Error(`unknown work item ${id}`);
+    return item;
   }
 
   // ── comments and activities ───────────────────────────────────────────────
@@ -414,39 +360,4 @@ export class SandboxStore {
     return this.activitiesByItem.get(workItemId) ?? [];
   }
 
-  // ── index upkeep ──────────────────────────────────────────────────────────
-
-  private noteSortOrder(item: WorkItemRecord): void {
-    const key = item.stateId ?? "";
-    const max = this.maxSortOrderByState.get(key);
-    if (max === undefined || item.sortOrder > max) this.maxSortOrderByState.set(key, item.sortOrder);
-  }
-
-  private indexRef(item: WorkItemRecord): void {
-    const key = refKey(item.projectId, item.externalSource as string, item.externalId as string);
-    const set = this.itemsByRef.get(key) ?? new Set<string>();
-    set.add(item.id);
-    this.itemsByRef.set(key, set);
-  }
-
-  private unindexRef(item: WorkItemRecord): void {
-    const key = refKey(item.projectId, item.externalSource as string, item.externalId as string);
-    this.itemsByRef.get(key)?.delete(item.id);
-  }
-
-  private addVisible(item: WorkItemRecord): void {
-    const list = this.visibleByProject.get(item.projectId);
-    if (!list) throw new Error(`unknown project ${item.projectId}`);
-    // Usually appended; a created_at override lands in its sorted place.
-    let i = list.length;
-    while (i > 0 && (list[i - 1] as WorkItemRecord).createdAt > item.createdAt) i--;
-    list.splice(i, 0, item);
-  }
-
-  private removeVisible(item: WorkItemRecord): void {
-    const list = this.visibleByProject.get(item.projectId);
-    if (!list) return;
-    const i = list.indexOf(item);
-    if (i >= 0) list.splice(i, 1);
-  }
 }
