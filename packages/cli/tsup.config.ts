@@ -19,6 +19,15 @@ const stubAjv: Plugin = {
   },
 };
 
+const englishOnlyZod: Plugin = {
+  name: "zod-english-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}zod${path.sep}`) ? { path: path.join(here, "src/mcp/zod-locales-stub.ts") } : undefined,
+    );
+  },
+};
+
 export default defineConfig({
   entry: { cli: "src/cli.ts" },
   format: ["esm"],
@@ -34,7 +43,7 @@ export default defineConfig({
   // Bundle everything except the native keychain binding (the one runtime dependency).
   noExternal: [/^(?!@napi-rs\/keyring$).*/],
   external: ["@napi-rs/keyring"],
-  esbuildPlugins: [stubAjv],
+  esbuildPlugins: [stubAjv, englishOnlyZod],
   // commander is CommonJS and requires Node built-ins; give the ESM bundle a real `require`.
   banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },
 });

@@ -15,17 +15,20 @@ export function buildProgram(deps: Deps, mcpIo: () => McpIo): Command {
     .version(CLI_VERSION, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
-      writeOut: (text) => deps.streams.stderr.write(text),
+      // Asked-for output (--help, --version) on stdout; usage errors on stderr.
+      writeOut: (text) => deps.streams.stdout.write(text),
       writeErr: (text) => deps.streams.stderr.write(text),
     })
     .exitOverride();
-  program.addCommand(pairCommand((opts) => runPair(opts, deps)).exitOverride());
-  program.addCommand(
-    mcpCommand((opts) => runMcp(opts, deps, mcpIo())).exitOverride(),
-  );
-  program.addCommand(statusCommand((opts) => runStatus(opts, deps)).exitOverride());
-  program.addCommand(doctorCommand((opts) => runDoctor(opts, deps)).exitOverride());
-  program.addCommand(unpairCommand((opts) => runUnpair(opts, deps)).exitOverride());
+  for (const command of [
+    pairCommand((opts) => runPair(opts, deps)),
+    mcpCommand((opts) => runMcp(opts, deps, mcpIo())),
+    statusCommand((opts) => runStatus(opts, deps)),
+    doctorCommand((opts) => runDoctor(opts, deps)),
+    unpairCommand((opts) => runUnpair(opts, deps)),
+  ]) {
+    program.addCommand(command.copyInheritedSettings(program));
+  }
   return program;
 }
 

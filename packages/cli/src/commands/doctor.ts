@@ -10,6 +10,7 @@ import { DEFAULT_PROFILE, serverNameFor, type ClientName } from "../config/profi
 import { CliError } from "../errors";
 import type { Deps } from "../factory";
 import { explainGatewayFailure } from "../gateway-client/error-messages";
+import { GatewayUnreachableError } from "../gateway-client/gateway-client";
 import { KeychainError, sessionBusHint } from "../token-store/keychain";
 import { CLI_VERSION } from "../version";
 import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "./profile-context";
@@ -103,7 +104,7 @@ export async function collectDoctor(opts: DoctorOptions, deps: Deps): Promise<Do
       name: "keychain",
       status: usesFile || deps.env.NODEDC_TASKER_TOKEN ? "warn" : "fail",
       detail: e?.message ?? String(error),
-      fix: e?.hint ?? sessionBusHint(deps.env, deps.platform),
+      fix: `${e?.hint ?? sessionBusHint(deps.env, deps.platform)} (Or keep the token in a 0600 file: pair with --storage file.)`,
     });
   }
 
@@ -175,7 +176,9 @@ export async function collectDoctor(opts: DoctorOptions, deps: Deps): Promise<Do
         );
       }
     } catch (error) {
-      add({ name: "gateway", status: "fail", detail: explainGatewayFailure(error, { gatewayUrl: ctx.gatewayUrl }), fix: "Check the URL, your network/VPN and proxy settings (HTTPS_PROXY is not used by Node's fetch)." });
+      const detail =
+        error instanceof GatewayUnreachableError ? `gateway ${ctx.gatewayUrl} is unreachable (${error.reason})` : explainGatewayFailure(error, { gatewayUrl: ctx.gatewayUrl });
+      add({ name: "gateway", status: "fail", detail, fix: "Check the URL, your network/VPN and proxy settings (Node's fetch ignores HTTPS_PROXY)." });
     }
     if (reachable && token) {
       try {

@@ -116,7 +116,7 @@ export async function runPair(opts: PairOptions, deps: Deps): Promise<PairSummar
       const e = error as { message: string; hint?: string };
       throw new CliError(`${e.message} --storage keychain refuses the file fallback; the pairing code was not used.`, {
         code: "keychain_unavailable",
-        ...(e.hint ? { hint: e.hint.replace(/,? or use --storage file\.?$/i, ".") } : {}),
+        hint: `${e.hint ?? ""} Or pair with --storage auto (falls back to a 0600 file) or --storage file.`.trim(),
       });
     }
   }
@@ -198,7 +198,7 @@ export async function runPair(opts: PairOptions, deps: Deps): Promise<PairSummar
   printer.success(`Paired as ${printer.bold(exchanged.agent.display_name)} (agent ${exchanged.agent.id})`);
   printer.info(`  Owner:    ${exchanged.owner.email ?? exchanged.owner.user_id}`);
   printer.info(`  Gateway:  ${gatewayUrl}${profileName === DEFAULT_PROFILE ? "" : `  (profile ${profileName})`}`);
-  printer.info(`  Projects: ${exchanged.grants.length === 0 ? "none granted yet" : ""}`);
+  printer.info(`  Projects:${exchanged.grants.length === 0 ? " none granted yet" : ""}`);
   for (const line of describeGrantLines(exchanged.grants)) printer.info(`    ${line}`);
   printer.info(`  Token:    ${summary.token.masked}${exchanged.expires_at ? `, expires ${exchanged.expires_at}` : ""}`);
   printer.info(`            stored in ${stored.location}`);

@@ -95,7 +95,7 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Status
       if (report.token.error) printer.info(`    ${report.token.error}`);
       if (agent) printer.info(`  Agent    ${agent.display_name} (${agent.id}, ${agent.status})`);
       if (report.owner) printer.info(`  Owner    ${report.owner.email ?? report.owner.user_id}`);
-      printer.info(`  Projects ${report.grants.length === 0 ? "none granted" : ""}`);
+      printer.info(`  Projects${report.grants.length === 0 ? " none granted" : ""}`);
       for (const line of describeGrantLines(report.grants)) printer.info(`    ${line}`);
       for (const [client, path] of Object.entries(report.clients)) printer.info(`  ${client.padEnd(8)} ${path}`);
     }

@@ -14,10 +14,19 @@ export interface ErrorContext {
 
 export const REPAIR_STEP = "Ask your Tasker owner for a new pairing code, then run: npx nodedc-tasker pair <code>";
 
+const OPEN_TAG = '<tasker-content untrusted="true">';
+
+/** Tasker free text (a project name) in the untrusted envelope of DESIGN §4, as the tools return it. */
+export function untrusted(text: string): string {
+  if (text.startsWith(OPEN_TAG) && text.endsWith("</tasker-content>")) return text;
+  const escaped = text.replace(/<(\/?)tasker-content/gi, "&lt;$1tasker-content");
+  return `${OPEN_TAG}${escaped}</tasker-content>`;
+}
+
 export function describeGrants(grants: SessionGrant[]): string {
   if (grants.length === 0) return "none";
   return grants
-    .map((g) => `${g.project_identifier ?? g.project_name ?? "project"} (project_id ${g.project_id}${g.project_name ? `, "${g.project_name}"` : ""}: ${g.scopes.join(", ")})`)
+    .map((g) => `${g.project_identifier ?? "project"} (project_id ${g.project_id}${g.project_name ? `, name ${untrusted(g.project_name)}` : ""}: ${g.scopes.join(", ")})`)
     .join("; ");
 }
 

@@ -41,15 +41,15 @@ export function keychainLabel(platform: NodeJS.Platform): string {
 }
 
 export function sessionBusHint(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
-  if (platform !== "linux") return "Unlock your keychain and try again, or use --storage file.";
+  if (platform !== "linux") return "Unlock your keychain and try again.";
   if (!env.DBUS_SESSION_BUS_ADDRESS) {
     return (
       "DBUS_SESSION_BUS_ADDRESS is not set, so the Secret Service (gnome-keyring, KWallet, KeePassXC) cannot be reached. " +
       "Run from a desktop session, or start one: dbus-run-session -- bash, then " +
-      "echo -n <password> | gnome-keyring-daemon --unlock --components=secrets. Or use --storage file."
+      "echo -n <password> | gnome-keyring-daemon --unlock --components=secrets."
     );
   }
-  return "Make sure a Secret Service (gnome-keyring, KWallet, KeePassXC) is running and unlocked, or use --storage file.";
+  return "Make sure a Secret Service (gnome-keyring, KWallet, KeePassXC) is running and unlocked.";
 }
 
 /** Classifies a native keychain error into something a human can act on. */
@@ -65,9 +65,9 @@ export function classifyKeychainError(error: unknown, env: NodeJS.ProcessEnv, pl
 
 function unlockHint(platform: NodeJS.Platform): string {
   if (platform === "linux") {
-    return "Unlock the keyring (log in to the desktop, or: echo -n <password> | gnome-keyring-daemon --unlock), or use --storage file.";
+    return "Unlock the keyring (log in to the desktop, or: echo -n <password> | gnome-keyring-daemon --unlock).";
   }
-  return "Unlock your keychain and try again, or use --storage file.";
+  return "Unlock your keychain and try again.";
 }
 
 function firstLine(text: string): string {
@@ -83,7 +83,7 @@ function withTimeout<T>(work: Promise<T>, ms: number, label: string): Promise<T>
           new KeychainError(
             "timeout",
             `The ${label} did not answer within ${Math.round(ms / 1000)} s.`,
-            "The keyring is probably waiting for an unlock prompt that cannot be shown. Unlock it, or use --storage file.",
+            "The keyring is probably waiting for an unlock prompt that cannot be shown. Unlock it first.",
           ),
         ),
       ms,
@@ -121,7 +121,7 @@ export function createNativeKeychain(options: {
       throw new KeychainError(
         "unavailable",
         `The keychain binding could not be loaded on ${platform}-${process.arch} (${firstLine(String((error as Error).message))}).`,
-        "Use --storage file, or set NODEDC_TASKER_TOKEN.",
+        "Set NODEDC_TASKER_TOKEN instead.",
       );
     }
     return new mod.AsyncEntry(service, account, platform === "linux" ? { linux: { store: "secret-service" } } : undefined);

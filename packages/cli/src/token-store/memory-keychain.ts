@@ -1,9 +1,9 @@
 import { KeychainError, type Keychain } from "./keychain";
 
 /**
- * An in-process keychain with the same contract as the OS one (used by tests and by
- * `--storage file` runs that must never touch the OS keychain). `fail` makes every call
- * fail the way a locked or absent keychain does.
+ * An in-process keychain with the same contract as the OS one, for tests that are not
+ * about the OS keychain (keychain.int.test.ts covers the real one). `fail` makes every
+ * call fail the way a locked or absent keychain does.
  */
 export function createMemoryKeychain(options: { fail?: KeychainError } = {}): Keychain & { entries: Map<string, string> } {
   const entries = new Map<string, string>();

@@ -81,15 +81,15 @@ export async function storeToken(
     try {
       await keychain.set(account, token);
       const check = await keychain.get(account);
-      if (check !== token) throw new KeychainError("unavailable", `The ${keychain.label} did not keep the token.`, "Use --storage file.");
+      if (check !== token) throw new KeychainError("unavailable", `The ${keychain.label} did not keep the token.`, "Check that the keyring is unlocked.");
       await deleteFileToken(deps.configDir, account); // no stale copy that could shadow or leak
       return { storage: "keychain", location: `${keychain.label} (service "nodedc-tasker", account "${account}")` };
     } catch (error) {
-      const failure = error instanceof KeychainError ? error : new KeychainError("unavailable", String(error), "Use --storage file.");
+      const failure = error instanceof KeychainError ? error : new KeychainError("unavailable", String(error), "");
       if (choice === "keychain") {
         throw new CliError(`${failure.message} --storage keychain refuses the file fallback, so the token was not stored.`, {
           code: `keychain_${failure.kind}`,
-          hint: `${failure.hint.replace(/,? or use --storage file\.?$/i, ".")} Then run pair again with a new pairing code (this one is used up).`,
+          hint: `${failure.hint} Then run pair again with a new pairing code (this one is used up), or choose --storage file.`,
         });
       }
       const file = await writeFileToken(deps.configDir, account, token);
