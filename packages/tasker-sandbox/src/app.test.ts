@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FIXTURE } from "./fixture";
-import { createSandbox } from "./sandbox";
+import { createSandbox, createSandboxApp } from "./sandbox";
 
 const ITEM = `/api/v1/workspaces/nodedc/projects/${FIXTURE.projects.demo.id}/work-items/${FIXTURE.cards.demo1}/`;
 
@@ -52,5 +52,20 @@ describe("createSandbox (in-process, app.request)", () => {
     const res = await sb.app.request("/_sandbox/health");
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: "Page not found." });
+  });
+});
+
+describe("createSandboxApp", () => {
+  it("with no arguments gives a seeded app", async () => {
+    const app = createSandboxApp();
+    const res = await app.request("/api/v1/users/me/", { headers: { "X-Api-Key": FIXTURE.keys.demoOwner } });
+    expect(((await res.json()) as { email: string }).email).toBe(FIXTURE.users.demoOwner.email);
+  });
+
+  it("with options honours them", async () => {
+    const app = createSandboxApp({ rateLimitPerMin: 1 });
+    const headers = { "X-Api-Key": FIXTURE.keys.guest };
+    expect((await app.request("/api/v1/users/me/", { headers })).status).toBe(200);
+    expect((await app.request("/api/v1/users/me/", { headers })).status).toBe(429);
   });
 });

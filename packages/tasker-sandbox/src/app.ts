@@ -105,7 +105,7 @@ function mountRoute(app: Hono<SandboxEnv>, deps: SandboxAppDeps, route: RouteDef
 /**
  * The sandbox as a Hono app, for in-process `app.request()` tests or for `startTaskerSandbox`.
  */
-export function createSandboxApp(deps: SandboxAppDeps): Hono<SandboxEnv> {
+export function buildSandboxApp(deps: SandboxAppDeps): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>({ strict: true });
 
   // Request log: outermost, so faults are logged too. Control calls are not Tasker calls.

@@ -1,12 +1,13 @@
 export { startTaskerSandbox, DEFAULT_SANDBOX_PORT, DEFAULT_SANDBOX_HOST, type SandboxHandle } from "./server";
 export {
   createSandbox,
+  createSandboxApp,
   DEFAULT_RATE_LIMIT_PER_MIN,
   type SandboxOptions,
   type SandboxKeys,
   type InProcessSandbox,
 } from "./sandbox";
-export { createSandboxApp, type SandboxAppDeps, type SandboxEnv } from "./app";
+export { buildSandboxApp, type SandboxAppDeps, type SandboxEnv } from "./app";
 export { FIXTURE, seedFixture } from "./fixture";
 export { SandboxStore, type SandboxSettings } from "./store/sandbox-store";
 export { RequestLog, type RequestLogEntry, type RequestLogFilter } from "./request-log/request-log";

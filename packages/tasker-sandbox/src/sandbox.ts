@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { createSandboxApp, type SandboxEnv } from "./app";
+import { buildSandboxApp, type SandboxAppDeps, type SandboxEnv } from "./app";
 import { FaultInjector } from "./faults/fault-injector";
 import { FIXTURE, seedFixture } from "./fixture";
 import { SlidingWindowLimiter } from "./rate-limit/sliding-window";
@@ -61,7 +61,7 @@ export function createSandbox(opts: SandboxOptions = {}): InProcessSandbox {
     limiter.reset();
   };
   seedFixture(store, seedOptions);
-  const app = createSandboxApp({
+  const app = buildSandboxApp({
     store,
     requestLog,
     faults,
@@ -89,4 +89,13 @@ export function createSandbox(opts: SandboxOptions = {}): InProcessSandbox {
     store,
     reset,
   };
+}
+
+/**
+ * The Hono app for in-process `app.request()` tests. With options (or nothing) it seeds its own
+ * fixture store; with full `SandboxAppDeps` it wires the given store, log, faults and limiter.
+ */
+export function createSandboxApp(arg: SandboxOptions | SandboxAppDeps = {}): Hono<SandboxEnv> {
+  if ("store" in arg) return buildSandboxApp(arg);
+  return createSandbox(arg).app;
 }

@@ -78,11 +78,7 @@ export function primaryKeyListField(
   value: unknown,
   exists: (id: string) => boolean,
 ): FieldResult<string[]> | { ok: false; djangoValidationError: true; errors?: undefined } {
-  if (!Array.isArray(value)) {
-    if (typeof value === "string" || (typeof value === "object" && value !== null))
-      return fail(`Expected a list of items but got type "${pythonTypeName(value)}".`);
-    return fail(`Expected a list of items but got type "${pythonTypeName(value)}".`);
-  }
+  if (!Array.isArray(value)) return fail(`Expected a list of items but got type "${pythonTypeName(value)}".`);
   const out: string[] = [];
   const errors: Record<string, unknown> = {};
   for (let i = 0; i < value.length; i++) {
