@@ -15,10 +15,14 @@ const env = {
   NODEDC_TASKER_HOME: "/nonexistent-nodedc-tasker-home",
 };
 
-function once(measureRss) {
+// Baseline: a bare Node process that answers one line (what any Node-based server costs here).
+const BARE = `process.stdin.once("data", () => process.stdout.write(JSON.stringify({ jsonrpc: "2.0", id: 1, result: { instructions: "x", protocolVersion: "-" } }) + "\\n")); process.stdin.on("end", () => process.exit(0));`;
+
+function once(measureRss, bare = false) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, "mcp"], { env, stdio: ["pipe", "pipe", "ignore"] });
+    const args = bare ? ["-e", BARE] : [cli, "mcp"];
+    const child = spawn(process.execPath, args, { env, stdio: ["pipe", "pipe", "ignore"] });
     let out = "";
     child.stdout.on("data", (chunk) => {
       out += chunk;
@@ -45,12 +49,27 @@ function once(measureRss) {
   });
 }
 
+const median = (values) => {
+  const v = [...values].sort((a, b) => a - b);
+  return Math.round((v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) * 10) / 10;
+};
 const times = [];
+const bare = [];
 let last;
 for (let i = 0; i < runs; i++) {
+  bare.push((await once(false, true)).ms); // interleaved, so machine load hits both alike
   last = await once(i === runs - 1);
   times.push(last.ms);
 }
-times.sort((a, b) => a - b);
-const median = times.length % 2 ? times[(times.length - 1) / 2] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
-console.log(JSON.stringify({ runs, median_ms: Math.round(median * 10) / 10, min_ms: Math.round(times[0]), max_ms: Math.round(times.at(-1)), idle_rss_mb: Math.round(last.rssMb * 10) / 10, protocol: last.protocol }));
+console.log(
+  JSON.stringify({
+    runs,
+    median_ms: median(times),
+    min_ms: Math.round(Math.min(...times)),
+    max_ms: Math.round(Math.max(...times)),
+    bare_node_median_ms: median(bare),
+    idle_rss_mb: Math.round(last.rssMb * 10) / 10,
+    protocol: last.protocol,
+    loadavg: (await import("node:os")).loadavg().map((l) => Math.round(l * 10) / 10),
+  }),
+);
