@@ -1,5 +1,7 @@
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createRequire } from "node:module";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { makeQueueProtocolSafe } from "./pglite-queue";
@@ -22,7 +24,7 @@ export async function startEmbeddedPostgres(dataDir: string, maxConnections = 20
   const inMemory = dataDir.startsWith("memory://");
   const location = inMemory ? dataDir : resolve(dataDir);
   if (!inMemory) mkdirSync(location, { recursive: true });
-  const db = await PGlite.create(location);
+  const db = inMemory ? await createInMemory(location) : await PGlite.create(location);
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections });
   makeQueueProtocolSafe(server);
   await server.start();
@@ -38,4 +40,40 @@ export async function startEmbeddedPostgres(dataDir: string, maxConnections = 20
       await db.close();
     },
   };
+}
+
+/**
+ * initdb inside WASM takes seconds (tens under load); a fresh cluster is always the same,
+ * so in-memory databases (tests) start from a template tarball cached in the OS temp dir,
+ * keyed by the PGlite version. Written atomically, so parallel test workers can race.
+ */
+const pgliteVersion: string = (() => {
+  try {
+    const entry = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+    const pkg = JSON.parse(readFileSync(join(dirname(entry), "..", "package.json"), "utf8")) as { version: string };
+    return pkg.version;
+  } catch {
+    return "unknown";
+  }
+})();
+const TEMPLATE = join(tmpdir(), `nodedc-pglite-${pgliteVersion}-template.tar`);
+
+async function createInMemory(location: string): Promise<PGlite> {
+  if (existsSync(TEMPLATE)) {
+    try {
+      return await PGlite.create(location, { loadDataDir: new Blob([readFileSync(TEMPLATE)]) });
+    } catch {
+      // a damaged template: fall through to a fresh initdb and rewrite it
+    }
+  }
+  const db = await PGlite.create(location);
+  try {
+    const dump = await db.dumpDataDir("none");
+    const partial = `${TEMPLATE}.${process.pid}.${Date.now()}`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, TEMPLATE);
+  } catch {
+    // caching is an optimisation only
+  }
+  return db;
 }
