@@ -76,11 +76,7 @@ export async function runTool(deps: ToolDeps, call: ToolCall): Promise<ToolRespo
   const { tool, agent } = call;
   let projectId: string | null = null;
   const deny = async (error: HttpError, details: Record<string, unknown> = {}): Promise<never> => {
-    try {
-      await deps.audit({ ...auditBase(call, projectId), outcome: "denied", error_code: error.code, details });
-    } catch (e) {
-      deps.logger.error({ err: e, request_id: call.requestId }, "audit of a denied tool call failed");
-    }
+    auditInBackground(deps, call, { ...auditBase(call, projectId), outcome: "denied", error_code: error.code, details });
     throw error;
   };
 
@@ -181,6 +177,15 @@ export async function runTool(deps: ToolDeps, call: ToolCall): Promise<ToolRespo
   return runWrite(deps, call, ctx, args, key!, projectId, limitHeaders, denyHere);
 }
 
+/**
+ * Events of calls that write nothing to Tasker (reads, denials) are inserted without
+ * holding the answer back for the commit's WAL flush: a crash in that instant can lose a
+ * read's event, never a write's (writes await theirs before Tasker is called).
+ */
+function auditInBackground(deps: ToolDeps, call: ToolCall, event: AuditEventInput): void {
+  deps.audit(event).catch((e) => deps.logger.error({ err: e, request_id: call.requestId, outcome: event.outcome }, "audit of a tool call failed"));
+}
+
 function validateOutput(deps: ToolDeps, call: ToolCall, result: unknown): string {
   const checked = call.tool.outputSchema.safeParse(result);
   if (!checked.success) {
@@ -212,13 +217,11 @@ async function runRead(
     bodyText = validateOutput(deps, call, await call.tool.handler(deps, ctx, args));
   } catch (error) {
     const known = asHttpError(error, false);
-    await deps
-      .audit({ ...auditBase(call, projectId), outcome: "failed", error_code: known?.code ?? "internal", details: { card_id: ctx.touched.card_id } })
-      .catch((e) => deps.logger.error({ err: e, request_id: call.requestId }, "audit of a failed tool call failed"));
+    auditInBackground(deps, call, { ...auditBase(call, projectId), outcome: "failed", error_code: known?.code ?? "internal", details: { card_id: ctx.touched.card_id } });
     if (known) throw new HttpError(known.code, known.message, known.details, { ...headers, ...known.headers }, known.retryable);
     throw error;
   }
-  await deps.audit({ ...auditBase(call, projectId), outcome: "allowed", details: ctx.touched.card_id ? { card_id: ctx.touched.card_id } : {} });
+  auditInBackground(deps, call, { ...auditBase(call, projectId), outcome: "allowed", details: ctx.touched.card_id ? { card_id: ctx.touched.card_id } : {} });
   return { status: 200, bodyText, headers };
 }
 
@@ -328,7 +331,6 @@ async function executeClaimedWrite(
   try {
     const result = await call.tool.handler(deps, ctx, args);
     bodyText = validateOutput(deps, call, result);
-    await completeIdempotency(deps.sql, record.id, { status: 200, body: bodyText, card_id: ctx.touched.card_id });
   } catch (error) {
     const known = asHttpError(error, true);
     // Keep the record (and its external_id) whenever Tasker may hold the change: the
@@ -351,5 +353,11 @@ async function executeClaimedWrite(
     if (known) throw new HttpError(known.code, known.message, known.details, { ...headers, ...known.headers }, known.retryable);
     throw error;
   }
+  // The answer does not wait for this commit: if it were lost (crash), the record stays in
+  // flight, and once its lease ends a retry reconciles through the external ref (same card,
+  // same comment). Duplicates arriving meanwhile wait for it (claimOrWait).
+  completeIdempotency(deps.sql, record.id, { status: 200, body: bodyText, card_id: ctx.touched.card_id }).catch((e) =>
+    deps.logger.error({ err: e, request_id: call.requestId }, "could not store the idempotent answer; a retry will reconcile"),
+  );
   return { status: 200, bodyText, headers };
 }

@@ -59,7 +59,7 @@ describe("create_card", () => {
     expect(stored!.descriptionHtml).not.toContain("<script");
     expect(stored!.descriptionHtml).toContain(`agent “Anna's Codex” on behalf of ${FIXTURE.users.demoOwner.email} (nodedc-tasker)`);
     expect(stored!.externalSource).toBe(EXTERNAL_SOURCE);
-    const [record] = await t.stack.adminSql`SELECT id::text FROM idempotency_records WHERE agent_id = ${agent.id} AND card_id = ${card.id}`;
+    const [record] = await t.stack.adminSql`SELECT id::text FROM idempotency_records WHERE agent_id = ${agent.id} AND request_hash IS NOT NULL AND tool = 'create_card' AND id::text = ${stored!.externalId}`;
     expect(stored!.externalId).toBe(record!.id);
   });
 
