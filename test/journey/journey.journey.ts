@@ -190,6 +190,7 @@ describe("journey: Connect Codex → a card changed in Tasker", () => {
   let token = "";
   let createdIdentifier = "";
   let createdId = "";
+  let keychainCode = "";
 
   it("pairs with the printed code and writes the Codex entry, keeping the rest of config.toml", () => {
     writeFileSync(join(codexHome, "config.toml"), existingConfig);
@@ -359,10 +360,38 @@ describe("journey: Connect Codex → a card changed in Tasker", () => {
     expect(text).toContain("# my Codex settings — keep me");
   });
 
+  it("pairs again with the token in the real OS keychain (gnome-keyring over D-Bus), then unpairs", async () => {
+    const agents = await internal("GET", "/api/v1/agents");
+    const agent = agents.json.items.find((a: any) => a.display_name === "Demo agent");
+    const fresh = await internal("POST", `/api/v1/agents/${agent.id}/pairing-codes`, {});
+    expect(fresh.status).toBe(201);
+    keychainCode = fresh.json.code;
+    const script = [
+      'echo -n journey-keyring-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null',
+      `exec node ${join(ROOT, "test/journey/keychain-leg.mjs")} "$@"`,
+    ].join("\n");
+    const run = spawnSync("dbus-run-session", ["--", "bash", "-c", script, "keychain-leg", CLI, gatewayUrl, keychainCode, home, codexHome], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", HOME: home },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    log("keychain-leg.log", `${run.stdout}\n--- stderr\n${run.stderr}`);
+    const steps = Object.fromEntries(run.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)).map((s: any) => [s.step, s]));
+    expect(steps.pair?.status, run.stdout + run.stderr).toBe(0);
+    expect(steps.pair.stderr).toMatch(/keychain|keyring|Secret Service/i);
+    expect(steps.whoami).toMatchObject({ isError: false, agent: "Demo agent" });
+    expect(steps.status.json.token.source).toBe("keychain");
+    expect(steps.unpair.status).toBe(0);
+    // Nothing on disk holds the keychain token: the credentials file has no new ndca_ token.
+    const onDisk = filesUnder(join(home, ".config", "nodedc-tasker")).map((f) => readFileSync(f, "utf8")).join("\n");
+    expect((onDisk.match(/ndca_[0-9A-Za-z]{46}/g) ?? []).filter((t) => t !== token)).toEqual([]);
+  });
+
   it("no log or file of the run contains the token or the pairing code", async () => {
     // Let the gateway flush its log lines for the calls above.
     await new Promise((r) => setTimeout(r, 300));
-    const compactCode = pairingCode.replace("-", "");
+    const codes = [pairingCode, keychainCode].map((c) => c.replace("-", ""));
     const haystacks = [...filesUnder(join(work, "logs")), ...filesUnder(codexHome)];
     expect(haystacks.length).toBeGreaterThan(3);
     for (const file of haystacks) {
@@ -371,7 +400,7 @@ describe("journey: Connect Codex → a card changed in Tasker", () => {
       // line is the product's output, not a log, so it alone is allowed to hold the code.
       if (file.endsWith("pnpm-start.stderr.log")) text = text.replace(/^.*nodedc-tasker pair [A-Z]{4}-[A-Z]{4} --gateway.*$/gm, "");
       expect(text.includes(token), `token found in ${file}`).toBe(false);
-      expect(text.includes(compactCode), `pairing code found in ${file}`).toBe(false);
+      for (const code of codes) expect(text.includes(code), `pairing code found in ${file}`).toBe(false);
     }
   });
 });
