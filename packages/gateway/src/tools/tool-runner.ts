@@ -162,7 +162,7 @@ export async function runTool(deps: ToolDeps, call: ToolCall): Promise<ToolRespo
       issues: issues.slice(0, 10).map((i) => i.path),
     });
   }
-  const args = parsed.data as Record<string, unknown>;
+  const args = normalizeIds(parsed.data as Record<string, unknown>);
 
   const ctx: ToolCallContext = {
     agent,
@@ -184,6 +184,17 @@ export async function runTool(deps: ToolDeps, call: ToolCall): Promise<ToolRespo
  */
 function auditInBackground(deps: ToolDeps, call: ToolCall, event: AuditEventInput): void {
   deps.audit(event).catch((e) => deps.logger.error({ err: e, request_id: call.requestId, outcome: event.outcome }, "audit of a tool call failed"));
+}
+
+const ID_FIELDS = new Set(["project_id", "card", "card_id", "state_id", "parent_id", "assignee_id", "label_id", "label_ids", "assignee_ids"]);
+const UUID_LIKE = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+
+/** UUIDs are case-insensitive; Tasker's URLs and our comparisons use the lower-case form. */
+function normalizeIds(args: Record<string, unknown>): Record<string, unknown> {
+  const lower = (v: unknown) => (typeof v === "string" && UUID_LIKE.test(v) ? v.toLowerCase() : v);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) out[k] = !ID_FIELDS.has(k) ? v : Array.isArray(v) ? v.map(lower) : lower(v);
+  return out;
 }
 
 function validateOutput(deps: ToolDeps, call: ToolCall, result: unknown): string {

@@ -66,7 +66,7 @@ describe("read tools over HTTP", () => {
     const card = byIdent.body.result.card;
     expect(card.identifier).toBe("DEMO-1");
     expect(card.title.startsWith(UNTRUSTED_OPEN)).toBe(true);
-    const byUuid = await t.call(agent, "get_card", { project_id: DEMO, card: card.id });
+    const byUuid = await t.call(agent, "get_card", { project_id: DEMO.toUpperCase(), card: card.id.toUpperCase() });
     expect(byUuid.body.result.card.id).toBe(card.id);
     expect(Array.isArray(byUuid.body.result.comments)).toBe(true);
     expect(Array.isArray(byUuid.body.result.activity)).toBe(true);

@@ -236,6 +236,20 @@ describe("update_card, add_comment, report_session", () => {
     expect([other.status, other.body.error.code]).toEqual([404, "not_found"]);
   });
 
+  it("update_card retried after a lost answer keeps the previous values of the first attempt", async () => {
+    const created = await t.call(agent, "create_card", { project_id: DEMO, title: `retry update ${freshKey()}`, priority: "low" }, { key: freshKey() });
+    const card = created.body.result.card;
+    const key = freshKey("upd");
+    t.stack.sandbox.faults.add({ mode: "latency", method: "PATCH", path: /\/work-items\/[^/]+\/$/, latencyMs: 2_500, times: 1 });
+    const failed = await t.call(agent, "update_card", { project_id: DEMO, card_id: card.id, priority: "urgent" }, { key });
+    expect([failed.status, failed.body.error.code]).toEqual([503, "tasker_unavailable"]);
+    await new Promise((r) => setTimeout(r, 1_500)); // Tasker applies the slow PATCH meanwhile
+    expect(t.stack.sandbox.store.getWorkItem(card.id)!.priority).toBe("urgent");
+    const retry = await t.call(agent, "update_card", { project_id: DEMO, card_id: card.id, priority: "urgent" }, { key });
+    expect(retry.status, retry.text).toBe(200);
+    expect(retry.body.result.previous.priority).toBe("low");
+  }, 20_000);
+
   it("add_comment posts an attributed comment once, even when retried", async () => {
     const key = freshKey();
     const args = { project_id: DEMO, card_id: "DEMO-2", body_markdown: `Looked into it: **${key}**` };

@@ -27,7 +27,7 @@ export interface CallResult {
 
 export async function startToolStack(options: TestStackOptions = {}) {
   const stack = await startTestStack(options);
-  const agentWith = async (grants: { project: "DEMO" | "OPS" | "SECRET"; scopes: Scope[] }[], name = "Anna's Codex", email = OWNER_EMAIL): Promise<ToolAgent> => {
+  const agentWith = async (grants: { project: "DEMO" | "OPS" | "SECRET"; scopes: Scope[] }[], name = "Anna's Codex", email: string = OWNER_EMAIL): Promise<ToolAgent> => {
     const { agent, ownerJwt } = await stack.createAgent(email, name);
     for (const g of grants) await stack.grant(agent.id, g.project, g.scopes);
     const { token, token_id } = await stack.issueToken(agent.id);
