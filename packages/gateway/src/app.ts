@@ -88,7 +88,21 @@ export function buildApp(input: AppInput): BuiltApp {
     await next();
     const labels = { method: c.req.method, route: routeLabel(c), status: String(c.res.status) };
     metrics.httpRequests.inc(labels);
-    metrics.httpDuration.observe(labels, (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    metrics.httpDuration.observe(labels, seconds);
+    // one access line per request: ids only, never headers or bodies
+    logger.info(
+      {
+        request_id: c.get("requestId"),
+        method: c.req.method,
+        route: labels.route,
+        status: c.res.status,
+        ms: Math.round(seconds * 10_000) / 10,
+        agent_id: c.get("agent")?.agent.id,
+        user_id: c.get("user")?.user_id,
+      },
+      "request",
+    );
   });
   app.use(
     "*",

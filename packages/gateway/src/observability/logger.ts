@@ -4,7 +4,8 @@ import pino, { type DestinationStream, type Logger } from "pino";
  * Structured JSON logs. The service writes them to stdout (12-factor: the platform
  * collects stdout); only the CLI's `mcp` keeps stdout for the protocol. Secrets are
  * removed by pino's `redact` setting, never by hand: any field below is replaced by
- * "[redacted]" wherever it appears (two levels deep, plus request headers).
+ * "[redacted]" wherever it appears (two levels deep, plus request headers). `code` is only
+ * redacted at the top level and in request bodies, so error objects keep their SQLSTATE.
  */
 export const REDACT_PATHS = [
   "authorization",
@@ -18,7 +19,9 @@ export const REDACT_PATHS = [
   "*.token",
   "*.*.token",
   "code",
-  "*.code_plain",
+  "body.code",
+  "req.body.code",
+  "body.*.code",
   "pairing_code",
   "*.pairing_code",
   "pepper",
