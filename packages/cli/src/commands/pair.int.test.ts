@@ -108,11 +108,13 @@ describe("pair against the real gateway", () => {
       expect(text, f).not.toMatch(/ndca_[0-9A-Za-z]{20}/);
     }
 
-    // Re-pairing (a new code) is idempotent for the config file: byte-identical.
+    // Re-pairing (a new code) is idempotent for the config file: byte-identical; the old token is revoked.
     const again = await stack.pairingCode(agentId);
     expect(await cli.run("pair", again, "--launcher", "npx")).toBe(0);
     expect(await readFile(file, "utf8")).toBe(written);
     expect(cli.stderr()).toContain("Codex config unchanged");
+    expect(cli.stderr()).toContain(`Previous token ndca_…${stored.slice(-4)} of this profile revoked`);
+    expect((await stack.http("GET", "/api/v1/agent-session", { bearer: stored })).status).toBe(401);
   });
 
   it("writes a node launcher from a source checkout (auto), which codex also reads", async () => {
@@ -122,6 +124,31 @@ describe("pair against the real gateway", () => {
     const listed = codex(cli, "mcp", "get", "nodedc-tasker", "--json") as { transport: Record<string, unknown> };
     expect(listed.transport).toMatchObject({ command: process.execPath, args: ["/work/src/nodedc-tasker/packages/cli/dist/cli.js", "mcp"] });
     expect(cli.stderr()).toMatch(/WARNING: The token is stored in .*credentials\.json \(mode 0600\)/);
+  });
+
+  it("configures Claude Code (no claude CLI on PATH: ~/.claude.json) and Cursor, and unpair removes only our entries", async () => {
+    const cli = await createTestCli();
+    const claudeJson = path.join(cli.home, ".claude.json");
+    const cursorJson = path.join(cli.home, ".cursor", "mcp.json");
+    const claudeBefore = `${JSON.stringify({ numStartups: 4, mcpServers: { other: { type: "stdio", command: "other" } }, tipsHistory: {} }, null, 2)}\n`;
+    await writeFile(claudeJson, claudeBefore);
+    expect(await cli.run("pair", await stack.pairingCode(agentId), "--gateway", stack.gatewayUrl, "--client", "claude,cursor", "--launcher", "npx")).toBe(0);
+    const claude = JSON.parse(await readFile(claudeJson, "utf8"));
+    expect(claude.numStartups).toBe(4);
+    expect(claude.mcpServers.other).toEqual({ type: "stdio", command: "other" });
+    expect(claude.mcpServers["nodedc-tasker"]).toEqual({
+      type: "stdio",
+      command: "npx",
+      args: ["-y", `nodedc-tasker@${CLI_VERSION}`, "mcp"],
+      env: { NODEDC_TASKER_HOME: cli.configDir },
+    });
+    expect(JSON.parse(await readFile(cursorJson, "utf8")).mcpServers["nodedc-tasker"]).toMatchObject({ command: "npx" });
+    expect(cli.stderr()).toMatch(/Claude Code config updated: .*\.claude\.json/);
+    expect(cli.stderr()).toMatch(/Next: Restart Claude Code \/ Cursor/);
+
+    expect(await cli.run("unpair")).toBe(0);
+    expect(await readFile(claudeJson, "utf8")).toBe(claudeBefore);
+    expect(JSON.parse(await readFile(cursorJson, "utf8"))).toEqual({ mcpServers: {} });
   });
 
   it("refuses a malformed code before any network call", async () => {

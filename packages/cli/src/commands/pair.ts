@@ -18,7 +18,7 @@ import { CliError, UsageError } from "../errors";
 import type { Deps } from "../factory";
 import { explainGatewayFailure } from "../gateway-client/error-messages";
 import { GatewayError, GatewayUnreachableError } from "../gateway-client/gateway-client";
-import { keychainAccount, storeToken, type StorageChoice, type StoreResult } from "../token-store/token-store";
+import { deleteToken, keychainAccount, resolveToken, storeToken, type StorageChoice, type StoreResult } from "../token-store/token-store";
 import { CLI_NAME, CLI_VERSION } from "../version";
 import { describeGrantLines } from "./grant-lines";
 
@@ -138,9 +138,27 @@ export async function runPair(opts: PairOptions, deps: Deps): Promise<PairSummar
   }
 
   const account = keychainAccount(gatewayOrigin(gatewayUrl), profileName);
-  const stored: StoreResult = await storeToken(deps.tokenStore(), account, exchanged.token, opts.storage);
+  // The token this profile held before (re-pairing): revoked once the new one is stored,
+  // so no forgotten credential stays valid.
+  const previousAccount = existing ? keychainAccount(gatewayOrigin(existing.gateway_url), profileName) : null;
+  const storeDeps = deps.tokenStore();
+  const previous = previousAccount
+    ? await resolveToken({ ...storeDeps, env: { ...storeDeps.env, NODEDC_TASKER_TOKEN: "" } }, previousAccount).catch(() => null)
+    : null;
+  const stored: StoreResult = await storeToken(storeDeps, account, exchanged.token, opts.storage);
   const warnings: string[] = [];
   if (stored.warning) warnings.push(stored.warning);
+  if (previous && existing && previous.token !== exchanged.token) {
+    if (previousAccount !== account) await deleteToken(storeDeps, previousAccount!).catch(() => undefined);
+    try {
+      await deps.gateway(existing.gateway_url, async () => previous.token).revokeSession();
+      printer.success(`Previous token ndca_…${previous.token.slice(-4)} of this profile revoked`);
+    } catch (error) {
+      if (!(error instanceof GatewayError && error.code === "unauthenticated")) {
+        warnings.push(`The previous token ndca_…${previous.token.slice(-4)} could not be revoked (${(error as Error).message}); ask your Tasker owner to revoke it.`);
+      }
+    }
+  }
 
   const serverName = serverNameFor(profileName);
   const launch = launchFor(deps, profileName, opts.launcher);
