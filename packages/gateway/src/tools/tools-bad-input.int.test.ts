@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE } from "@nodedc/tasker-sandbox";
 import { routePath, ROUTES, TOOL_NAMES } from "@nodedc/shared";
+import { z } from "zod";
+import { toolDepsFrom } from "../routes/tools";
+import { HttpError } from "../http/http-error";
+import { defineTool, READ_ANNOTATIONS } from "./tool-definition";
+import { runTool } from "./tool-runner";
 import { DEMO, FULL, OPS, SECRET, expectOnlyAllowlistedTaskerCalls, freshKey, startToolStack, type ToolAgent, type ToolStack } from "./testing/tool-stack.test-support";
 
 let t: ToolStack;
@@ -143,6 +148,46 @@ describe("pipeline edges", () => {
       const lift = await t.stack.http("POST", routePath(ROUTES.ownerStatus, { user_id: ownerId }), { bearer: service, body: { status: "active" } });
       expect(lift.status).toBeLessThan(300);
     }
+  });
+});
+
+describe("audit and output checks", () => {
+  it("audits denied calls (project_not_granted) with the agent, token and error code", async () => {
+    const r = await t.call(agent, "get_card", { project_id: SECRET, card: "SECRET-1" });
+    expect(r.status).toBe(403);
+    const requestId = r.headers.get("x-request-id")!;
+    let rows: { outcome: string; error_code: string; token_id: string; tool: string }[] = [];
+    for (let i = 0; i < 50 && rows.length === 0; i++) {
+      rows = (await t.stack.adminSql`SELECT outcome, error_code, token_id::text, tool FROM audit_events WHERE request_id = ${requestId}`) as never;
+      if (rows.length === 0) await new Promise((res) => setTimeout(res, 20));
+    }
+    expect(rows).toEqual([{ outcome: "denied", error_code: "project_not_granted", token_id: agent.tokenId, tool: "get_card" }]);
+  });
+
+  it("a result that does not match the output schema is a 500 internal, logged, never sent", async () => {
+    const broken = defineTool({
+      name: "whoami",
+      title: "broken",
+      description: "returns Tasker text without its envelope",
+      scope: "any",
+      annotations: READ_ANNOTATIONS,
+      projectScoped: false,
+      inputSchema: z.strictObject({}),
+      outputSchema: z.object({ title: z.string().refine((v) => v.startsWith("<tasker-content")) }),
+      handler: async () => ({ title: "raw text from Tasker" }),
+    });
+    const session = await t.stack.http("GET", "/api/v1/agent-session", { bearer: agent.token });
+    const me = (await session.json()) as { agent: { id: string; display_name: string }; owner: { user_id: string; email: string }; token: { id: string; prefix: string; last4: string; expires_at: string | null } };
+    const error = await runTool(toolDepsFrom(t.stack.deps), {
+      agent: { agent: { ...me.agent, status: "active" }, owner: me.owner, token: me.token, grants: [] },
+      requestId: "req-broken-output",
+      tool: broken,
+      rawArguments: {},
+      headerKey: undefined,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).code).toBe("internal");
+    expect(t.stack.logs.some((l) => l.includes("req-broken-output") && l.includes("does not match its output schema"))).toBe(true);
   });
 });
 
