@@ -8,7 +8,7 @@ import { PlaneError, renderPlaneError } from "./http/plane-error";
 import { isPathUuid } from "./http/uuid";
 import type { SlidingWindowLimiter } from "./rate-limit/sliding-window";
 import type { RequestLog } from "./request-log/request-log";
-import { ROUTES, UUID_PARAMS, routeExists, type Endpoint, type RouteDef } from "./routes/route-table";
+import { UUID_PARAMS, routeMatcher, routesFor, type Endpoint, type RouteDef } from "./routes/route-table";
 import { splitIdentifier } from "./routes/work-item-lookup";
 import type { SandboxStore } from "./store/sandbox-store";
 import { mountControlRoutes } from "./control/control-routes";
@@ -22,6 +22,8 @@ export interface SandboxAppDeps {
   rateLimitPerMin: number;
   /** Mount `/_sandbox/` control endpoints (default true). */
   controlRoutes?: boolean;
+  /** Emulate self-hosted Plane ≤ 1.0.x: no `/work-items/` routes, only `/issues/` (§2). */
+  legacyIssuesOnly?: boolean;
   /** Called by POST /_sandbox/reset. */
   reset: () => void;
 }
@@ -146,7 +148,9 @@ export function buildSandboxApp(deps: SandboxAppDeps): Hono<SandboxEnv> {
   });
 
   if (deps.controlRoutes !== false) mountControlRoutes(app, deps);
-  for (const route of ROUTES) mountRoute(app, deps, route);
+  const routes = routesFor({ legacyIssuesOnly: deps.legacyIssuesOnly ?? false });
+  const routeExists = routeMatcher(routes);
+  for (const route of routes) mountRoute(app, deps, route);
 
   app.notFound((c) => {
     const path = c.req.path;

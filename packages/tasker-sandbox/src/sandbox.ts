@@ -19,6 +19,8 @@ export interface SandboxOptions {
   serviceApiKey?: string;
   /** Mount the `/_sandbox/` control endpoints (default true). */
   controlRoutes?: boolean;
+  /** Behave like self-hosted Plane ≤ 1.0.x: `/work-items/` → 404, only `/issues/` (§2, plane#8542). */
+  legacyIssuesOnly?: boolean;
 }
 
 export interface SandboxKeys {
@@ -68,6 +70,7 @@ export function createSandbox(opts: SandboxOptions = {}): InProcessSandbox {
     limiter,
     rateLimitPerMin: opts.rateLimitPerMin ?? DEFAULT_RATE_LIMIT_PER_MIN,
     controlRoutes: opts.controlRoutes ?? true,
+    legacyIssuesOnly: opts.legacyIssuesOnly ?? false,
     reset,
   });
   const { keys } = FIXTURE;

@@ -91,9 +91,16 @@ export const ROUTES: readonly RouteDef[] = [
   ...workItemRoutes("issues"),
 ];
 
-/** Regexes of every route, for APPEND_SLASH's "would the slashed URL resolve?" check. */
-const ROUTE_REGEXES = ROUTES.map((r) => new RegExp(`^${r.path.replace(/:[a-z]+/g, "[^/]+")}$`));
+/**
+ * The routes a given Plane version serves: self-hosted ≤ 1.0.x has only `/issues/`, so
+ * `/work-items/` is an unmatched URL there (§2, plane#8542).
+ */
+export function routesFor(opts: { legacyIssuesOnly?: boolean } = {}): RouteDef[] {
+  return opts.legacyIssuesOnly ? ROUTES.filter((r) => !r.path.includes("/work-items/")) : [...ROUTES];
+}
 
-export function routeExists(path: string): boolean {
-  return ROUTE_REGEXES.some((re) => re.test(path));
+/** APPEND_SLASH's "would the slashed URL resolve?" check over a route set. */
+export function routeMatcher(routes: readonly RouteDef[]): (path: string) => boolean {
+  const regexes = routes.map((r) => new RegExp(`^${r.path.replace(/:[a-z]+/g, "[^/]+")}$`));
+  return (path) => regexes.some((re) => re.test(path));
 }
