@@ -6,6 +6,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { MCP_INSTRUCTIONS, TOOL_NAMES } from "@nodedc/shared";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../../../gateway/src/testing/test-stack";
@@ -191,6 +192,42 @@ describe("nodedc-tasker mcp (built CLI, real child process)", () => {
     expect(textOf(result)).toBe(
       `The Tasker gateway at ${down} is unreachable (ECONNREFUSED). Nothing was changed. Check your network or VPN, then retry; to diagnose, run: npx nodedc-tasker doctor`,
     );
+  });
+
+  it("offline at start, online later: the first successful call replaces the offline list and notifies the client", async () => {
+    // A real proxy that refuses connections until `up` is set.
+    let up = false;
+    const proxy = http.createServer(async (req, res) => {
+      if (!up) {
+        req.socket.destroy();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !["host", "connection", "content-length"].includes(k))) as Record<string, string>;
+      const upstream = await fetch(`${stack.gatewayUrl}${req.url}`, { method: req.method!, headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) });
+      res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
+      res.end(Buffer.from(await upstream.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const home = await mkdtemp(path.join(os.tmpdir(), "mcp-recover-"));
+      const { token } = await stack.issueToken(agentId, { name: "recover" });
+      const port = (proxy.address() as { port: number }).port;
+      const { client } = await connect({ NODEDC_TASKER_HOME: home, NODEDC_TASKER_TOKEN: token, NODEDC_TASKER_GATEWAY: `http://127.0.0.1:${port}` });
+      const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
+      const offline = await client.listTools();
+      expect(offline.tools[0]!.description).toMatch(/Offline list/);
+      up = true;
+      const who = await client.callTool({ name: "whoami", arguments: {} });
+      expect(who.isError, textOf(who)).toBeFalsy();
+      await changed;
+      const online = await client.listTools();
+      expect(online.tools.find((t) => t.name === "create_card")!.outputSchema?.type).toBe("object");
+      expect(online.tools[0]!.description).not.toMatch(/Offline list/);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it("never reached and offline: the built-in list keeps the tools visible with their annotations", async () => {
