@@ -4,7 +4,7 @@ import { FIXTURE } from "@nodedc/tasker-sandbox";
 import { routePath, ROUTES } from "@nodedc/shared";
 import { EXTERNAL_SOURCE } from "../tasker/types";
 import { requestHash } from "../idempotency/idempotency-store";
-import { DEMO, FULL, expectOnlyAllowlistedTaskerCalls, freshKey, startToolStack, type ToolAgent, type ToolStack } from "./testing/tool-stack.test-support";
+import { DEMO, FULL, expectOnlyAllowlistedTaskerCalls, type AnyJson, freshKey, startToolStack, type ToolAgent, type ToolStack } from "./testing/tool-stack.test-support";
 
 let t: ToolStack;
 let agent: ToolAgent;
@@ -19,7 +19,7 @@ afterAll(async () => {
   await t?.stack.close();
 });
 
-function postOnFreshConnection(url: string, token: string, body: unknown): Promise<{ status: number; body: any }> {
+function postOnFreshConnection(url: string, token: string, body: unknown): Promise<{ status: number; body: AnyJson }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: "POST", agent: false, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" } }, (res) => {
       let text = "";

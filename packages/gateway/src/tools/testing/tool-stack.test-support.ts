@@ -18,9 +18,13 @@ export interface ToolAgent {
   ownerJwt: string;
 }
 
+/** Parsed JSON of an answer; tests read arbitrary paths of it, so it is deliberately loose. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyJson = any;
+
 export interface CallResult {
   status: number;
-  body: any;
+  body: AnyJson;
   text: string;
   headers: Headers;
 }
@@ -41,7 +45,7 @@ export async function startToolStack(options: TestStackOptions = {}) {
       headers: { ...(init.key ? { "Idempotency-Key": init.key } : {}), ...init.headers },
     });
     const text = await res.text();
-    let body: any = null;
+    let body: AnyJson = null;
     try {
       body = JSON.parse(text);
     } catch {
