@@ -43,7 +43,7 @@ describe("ops and discovery", () => {
       expect(await res.json()).toMatchObject({ status: "not_ready" });
       await sql`CREATE TABLE schema_migrations (version integer PRIMARY KEY)`;
       const pending = await app.request(ROUTES.readyz);
-      expect([pending.status, (await pending.json()).migrations]).toEqual([503, "pending"]);
+      expect([pending.status, ((await pending.json()) as { migrations: string }).migrations]).toEqual([503, "pending"]);
     } finally {
       await sql.end();
       await empty.close();
