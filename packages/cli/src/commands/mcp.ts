@@ -50,7 +50,10 @@ export async function runMcp(opts: McpOptions, deps: Deps, io: McpIo): Promise<v
       }
       for (const note of resolved.notes) log(note);
       return resolved.token;
-    })());
+    })().catch((error: unknown) => {
+      tokenPromise = null; // a locked keychain may be unlocked by the next call
+      throw error;
+    }));
 
   // The MCP SDK is evaluated only by this command.
   const { buildMcpServer } = await import("../mcp/server");
