@@ -18,6 +18,21 @@ describe("markdown → Tasker HTML", () => {
     expect(html).toContain("hi");
   });
 
+  it.each([
+    "[a](jav&#x09;ascript:alert(1))",
+    "[a](java\tscript:alert(1))",
+    '<a href="&#106;avascript:alert(1)">a</a>',
+    '<a href=" javascript:alert(1)">a</a>',
+    "<javascript:alert(1)>",
+    '<svg onload="alert(1)"><script>x</script></svg>',
+    '<img src="https://tracker.example/p.gif">',
+    '<a href="vbscript:msgbox(1)">a</a>',
+    "[a](//evil.example/x)",
+  ])("neutralises %j", (md) => {
+    const html = markdownToHtml(md);
+    expect(html).not.toMatch(/href="[^"]*(script|data):|onload=|<script|<svg|<img|href="\/\//i);
+  });
+
   it("keeps code blocks with their language", () => {
     const html = markdownToHtml("```ts\nconst a = 1 < 2;\n```");
     expect(html).toContain('<code class="language-ts">');
