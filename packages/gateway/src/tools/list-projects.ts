@@ -13,7 +13,7 @@ export const listProjectsTool = defineTool({
   inputSchema: listProjectsInput,
   outputSchema: listProjectsOutput,
   async handler(deps, ctx) {
-    const grants = ctx.agent.grants.filter((g) => g.scopes.includes("cards:read"));
+    const grants = ctx.agent.grants;
     // Grants remember identifier and name from grant time; fill gaps from Tasker (one cached call).
     let fresh = new Map<string, { identifier: string; name: string }>();
     if (grants.some((g) => !g.project_identifier || !g.project_name)) {
