@@ -11,9 +11,9 @@ import { destroyAgents } from "./lib/http.ts";
 import { fileExists, ROOT } from "./lib/paths.ts";
 import { memoryOf, startTsServer } from "./lib/proc.ts";
 import { FULL, SMOKE } from "./lib/profile.ts";
-import { latencyTable, loadTable, rowsTable, viaTable, type WayColumn } from "./lib/report.ts";
+import { cpuTable, latencyTable, loadTable, rowsTable, viaTable, type WayColumn } from "./lib/report.ts";
 import { errorText, Results } from "./lib/results.ts";
-import { measureWay } from "./lib/way.ts";
+import { measureWay, withCpu } from "./lib/way.ts";
 import { coldStart } from "./legs/cold-start.ts";
 import { directOps } from "./legs/direct.ts";
 import { measurePackage } from "./legs/package-size.ts";
@@ -33,7 +33,8 @@ const loadAtStart = os.loadavg().map((x) => x.toFixed(1)).join(" ");
 const budgetMs = smoke ? 115_000 : 15 * 60_000;
 
 const results = new Results();
-const b: Bench = { profile, results, log: (s) => console.error(s) };
+const profArgs = argv.includes("--cpu-prof") ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, "bench-results/prof")}`] : [];
+const b: Bench = { profile, results, log: (s) => console.error(s), profArgs };
 const ways: Record<string, WayColumn> = {
   direct: { key: "direct", title: "(1) direct sandbox" },
   gatewayPg: { key: "gatewayPg", title: "(2) gateway, Postgres" },
@@ -66,6 +67,8 @@ function report(): string {
     latencyTable(cols),
     "",
     loadTable(cols, profile.load.concurrencies),
+    "",
+    cpuTable(cols),
     rowsTable(results.rows),
   ];
   return parts.join("\n");
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
   if (sandbox) {
     const s = sandbox;
     await leg("direct", async () => {
-      ways.direct!.figures = await measureWay("direct", directOps(s), profile, b.log);
+      ways.direct!.figures = await measureWay("direct", withCpu(directOps(s), { sandbox: s.pid }), profile, b.log);
     });
 
     await leg("peer", async () => {
@@ -130,7 +133,7 @@ async function main(): Promise<void> {
       results.add("Cold start and memory", "peer: spawn → initialize (median)", cs.medianMs, "ms", { note: `@makeplane/plane-mcp-server 0.1.5, n=${cs.samples.length}` });
       const peer = await startPeer(s);
       try {
-        ways.peer!.figures = await measureWay("peer", peerOps(s, peer), profile, b.log);
+        ways.peer!.figures = await measureWay("peer", withCpu(peerOps(s, peer), { peer: peer.pid, sandbox: s.pid }), profile, b.log);
         const m = memoryOf(peer.pid ?? undefined);
         if (m) results.add("Cold start and memory", "peer: peak RSS after the load", m.hwmMb, "MB");
       } finally {

@@ -14,7 +14,7 @@ import { errorText } from "../lib/results.ts";
 import { summarise, throughput, timeSequential } from "../lib/stats.ts";
 import { TARGETS } from "../lib/targets.ts";
 import { describeRounds, recordUpstream, replayCall, roundsOf } from "../lib/upstream.ts";
-import { measureWay, type WayOp } from "../lib/way.ts";
+import { measureWay, settle, withCpu, type WayOp } from "../lib/way.ts";
 import { coldStart } from "./cold-start.ts";
 import { createBenchAgent } from "./gateway-setup.ts";
 import { gatewayOps } from "./gateway-rest.ts";
@@ -24,13 +24,13 @@ const MEM = "Cold start and memory";
 const UP = "Upstream: what one tool call costs in Tasker requests";
 
 /** Records each tool's upstream requests, then measures their direct replay next to the gateway. */
-async function upstreamComparison(b: Bench, s: SandboxInfo, ops: WayOp[]): Promise<void> {
+async function upstreamComparison(b: Bench, s: SandboxInfo, ops: WayOp[], dbTransactions: () => Promise<number | null>): Promise<void> {
   const top = Math.max(...b.profile.load.concurrencies);
   const equivalent: Record<string, unknown> = {};
   for (const w of ops) {
     if (!w.http) continue;
     try {
-      await compareOne(b, s, w, top, equivalent);
+      await compareOne(b, s, w, top, equivalent, dbTransactions);
     } catch (error) {
       b.results.na(UP, `${w.op}: gateway p50 − same requests made directly`, `n/a: ${errorText(error)}`);
       b.log(`  upstream ${w.op}: ${errorText(error)}`);
@@ -39,21 +39,29 @@ async function upstreamComparison(b: Bench, s: SandboxInfo, ops: WayOp[]): Promi
   b.results.keep("upstream", equivalent);
 }
 
-async function compareOne(b: Bench, s: SandboxInfo, w: WayOp, top: number, equivalent: Record<string, unknown>): Promise<void> {
+async function compareOne(b: Bench, s: SandboxInfo, w: WayOp, top: number, equivalent: Record<string, unknown>, dbTransactions: () => Promise<number | null>): Promise<void> {
   {
     if (!w.http) return;
     const op = w.http.op;
     let i = 5_000_000;
     const calls = await recordUpstream(s.child, () => callOp(w.http!.baseUrl, op, i++));
+    if (calls.length > 20) throw new Error(`${calls.length} upstream requests recorded for one call: not a quiet sandbox`);
     const rounds = roundsOf(calls);
     const replay = replayCall(s.url, s.keys.service!, rounds);
-    const direct = summarise(await timeSequential(replay, b.profile.latency));
-    const gw = summarise(await timeSequential((n) => callOp(w.http!.baseUrl, op, 6_000_000 + n), b.profile.latency));
+    const half = { ...b.profile.latency, maxMs: b.profile.latency.maxMs / 2 };
+    const direct = summarise(await timeSequential(replay, half));
+    const db0 = await dbTransactions();
+    const gw = summarise(await timeSequential((n) => callOp(w.http!.baseUrl, op, 6_000_000 + n), half));
+    const db1 = await dbTransactions();
     const load = { concurrency: top, durationMs: b.profile.load.seconds * 1000, maxCalls: b.profile.load.amount ? Math.max(b.profile.load.amount, top) : 1_000_000 };
     const directRate = await throughput((n) => replay(7_000_000 + n), load);
     const gwRate = await throughput((n) => callOp(w.http!.baseUrl, op as HttpOp, 8_000_000 + n, 256), load);
+    await settle([s.pid]);
     const target = op.write ? TARGETS.overheadWriteP50 : TARGETS.overheadReadP50;
     b.results.add(UP, `${w.op}: Tasker requests per call`, calls.length, "", { note: describeRounds(rounds) });
+    if (db0 !== null && db1 !== null) {
+      b.results.add(UP, `${w.op}: database transactions per call`, (db1 - db0) / (gw.n + half.warmup), "", { note: "pg_stat_database.xact_commit over the loop (one per autocommit statement); each is a network round trip" });
+    }
     b.results.add(UP, `${w.op}: gateway p50 − same requests made directly`, gw.p50 - direct.p50, "ms", {
       target,
       note: `gateway ${gw.p50.toFixed(2)} ms vs direct replay ${direct.p50.toFixed(2)} ms (measured back to back)`,
@@ -100,9 +108,9 @@ async function mcpLegs(b: Bench, s: SandboxInfo, g: GatewayProcess, token: strin
   } catch (error) {
     b.results.na(MEM, "nodedc-tasker mcp: spawn → initialize (median)", `n/a: ${errorText(error)}`, { target: TARGETS.mcpColdStart });
   }
-  const mcp = await startMcp(g.url, token);
+  const mcp = await startMcp(g.url, token, b.profArgs);
   try {
-    ways.mcp!.figures = await measureWay("mcp", mcpOps(s, mcp), b.profile, b.log);
+    ways.mcp!.figures = await measureWay("mcp", withCpu(mcpOps(s, mcp), { mcp: mcp.pid, gateway: g.pid, sandbox: s.pid }), b.profile, b.log);
     const m = memoryOf(mcp.pid ?? undefined);
     if (m) b.results.add(MEM, "nodedc-tasker mcp: peak RSS after the load", m.hwmMb, "MB", { target: TARGETS.mcpRss });
   } catch (error) {
@@ -122,12 +130,20 @@ export async function runGatewayLegs(b: Bench, s: SandboxInfo, ways: Record<stri
   try {
     db = await freshPostgres({ migrate: false });
     await ask(s.child, { cmd: "clear-log" });
-    const g = await startGateway({ label: "postgres", taskerUrl: s.url, taskerKey: s.keys.service!, databaseUrl: db.url });
+    const g = await startGateway({ label: "postgres", taskerUrl: s.url, taskerKey: s.keys.service!, databaseUrl: db.url, nodeArgs: b.profArgs });
     try {
       const cred = await createBenchAgent(g.url, g.jwtSecret, s);
       const ops = gatewayOps(s, g.url, cred.token, "gwpg");
-      ways.gatewayPg!.figures = await measureWay("gateway-pg", ops, b.profile, b.log);
-      await upstreamComparison(b, s, ops);
+      ways.gatewayPg!.figures = await measureWay("gateway-pg", withCpu(ops, { gateway: g.pid, sandbox: s.pid }), b.profile, b.log);
+      const dbName = new URL(db.url).pathname.slice(1);
+      const admin = db.admin;
+      const dbTransactions = async () => {
+        // the statistics are flushed by each backend when idle for ~1 s
+        await new Promise((r) => setTimeout(r, 1100));
+        const [row] = await admin<{ c: string }[]>`SELECT xact_commit::text AS c FROM pg_stat_database WHERE datname = ${dbName}`;
+        return row ? Number(row.c) : null;
+      };
+      await upstreamComparison(b, s, ops, dbTransactions);
       await mcpLegs(b, s, g, cred.token, ways);
       await rssUnder200(b, g, ops[0]!.http!.op);
       const m = memoryOf(g.pid);
@@ -146,10 +162,10 @@ export async function runGatewayLegs(b: Bench, s: SandboxInfo, ways: Record<stri
   // (2b) on embedded PGlite (in the gateway process).
   try {
     await ask(s.child, { cmd: "clear-log" });
-    const g = await startGateway({ label: "pglite", taskerUrl: s.url, taskerKey: s.keys.service!, databaseUrl: null });
+    const g = await startGateway({ label: "pglite", taskerUrl: s.url, taskerKey: s.keys.service!, databaseUrl: null, nodeArgs: b.profArgs });
     try {
       const cred = await createBenchAgent(g.url, g.jwtSecret, s);
-      ways.gatewayPglite!.figures = await measureWay("gateway-pglite", gatewayOps(s, g.url, cred.token, "gwlite"), b.profile, b.log);
+      ways.gatewayPglite!.figures = await measureWay("gateway-pglite", withCpu(gatewayOps(s, g.url, cred.token, "gwlite"), { gateway: g.pid, sandbox: s.pid }), b.profile, b.log);
       const m = memoryOf(g.pid);
       if (m) b.results.add(MEM, "gateway (PGlite, in process): peak RSS since start", m.hwmMb, "MB");
     } finally {

@@ -12,8 +12,8 @@ export function mcpEnv(gatewayUrl: string, token: string): Record<string, string
   return { NODEDC_TASKER_TOKEN: token, NODEDC_TASKER_GATEWAY: gatewayUrl, NODEDC_TASKER_HOME: mkdtempSync(join(tmpdir(), "nodedc-bench-")) };
 }
 
-export function startMcp(gatewayUrl: string, token: string): Promise<StdioServer> {
-  return connectStdio(process.execPath, [CLI_DIST, "mcp"], mcpEnv(gatewayUrl, token));
+export function startMcp(gatewayUrl: string, token: string, nodeArgs: string[] = []): Promise<StdioServer> {
+  return connectStdio(process.execPath, [...nodeArgs, CLI_DIST, "mcp"], mcpEnv(gatewayUrl, token));
 }
 
 export function mcpOps(s: SandboxInfo, mcp: StdioServer): WayOp[] {

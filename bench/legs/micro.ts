@@ -4,10 +4,14 @@
  * grant check, idempotency claim, audit insert, and the rate-limit counter every call pays.
  */
 import { randomUUID } from "node:crypto";
+import net from "node:net";
+import { join } from "node:path";
+import { track } from "../lib/children.ts";
+import { startTsServer } from "../lib/proc.ts";
 import type { Sql } from "postgres";
 import type { Bench } from "../lib/context.ts";
 import { freshPostgres, gatewayModule } from "../lib/database.ts";
-import { PKG, importFrom } from "../lib/paths.ts";
+import { PKG, ROOT, importFrom } from "../lib/paths.ts";
 import { errorText } from "../lib/results.ts";
 import { summarise, timeSequential, type LatencySummary } from "../lib/stats.ts";
 import { TARGETS } from "../lib/targets.ts";
@@ -26,7 +30,28 @@ interface AuthRow {
   grants: Grant[];
 }
 
+/** One 8-byte ping answered by the echo child, per call. */
+function pingPong(port: number): () => Promise<void> {
+  let socket: net.Socket | null = null;
+  let waiting: (() => void) | null = null;
+  return async () => {
+    if (!socket) {
+      socket = net.connect(port, "127.0.0.1");
+      socket.setNoDelay(true);
+      socket.on("data", () => waiting?.());
+      await new Promise<void>((r) => socket!.once("connect", () => r()));
+    }
+    await new Promise<void>((r) => {
+      waiting = r;
+      socket!.write("ping1234");
+    });
+  };
+}
+
 export async function runMicro(b: Bench): Promise<void> {
+  const echo = await startTsServer<{ port: number }>(join(ROOT, "bench/servers/echo.ts"), {});
+  track(echo.child);
+  const echoPort = echo.info.port;
   const db = await freshPostgres({ migrate: true });
   const stats: Record<string, LatencySummary> = {};
   try {
@@ -55,6 +80,7 @@ export async function runMicro(b: Bench): Promise<void> {
       }
     };
 
+    await measure("baseline: loopback TCP round trip (Node ↔ Node)", pingPong(echoPort), "8-byte ping-pong with an echo server in another process: what one network round trip costs on this machine");
     await measure("baseline: SELECT 1 round trip", () => sql`SELECT 1`, "postgres.js to the server over loopback TCP: the floor of any query");
     await sql`CREATE TABLE bench_commit (x int)`;
     await measure("baseline: durable commit (1-row INSERT)", (i) => sql`INSERT INTO bench_commit VALUES (${i})`, "autocommit, synchronous_commit=on: the WAL flush (fdatasync) this disk costs");
@@ -152,5 +178,6 @@ export async function runMicro(b: Bench): Promise<void> {
     b.results.keep("micro", { stats, server: pg });
   } finally {
     await db.close();
+    await echo.stop();
   }
 }

@@ -59,8 +59,16 @@ async function seedTokens(sql: Sql, from: number, to: number): Promise<void> {
       FROM generate_series(${from}::int, ${to}::int) g JOIN bench_agent_index a ON a.rn = 1 + g % ${AGENTS}::int`;
 }
 
+/**
+ * Bulk load: the secondary indexes are dropped and rebuilt with their own definitions around
+ * the INSERT (3–5× faster than maintaining them row by row; a rebuilt B-tree is a little
+ * denser than one grown by inserts, which flatters reads slightly).
+ */
 async function seedAudit(sql: Sql, from: number, to: number): Promise<void> {
   const project = "0d0c0002-0000-4000-8000-000000000001";
+  const indexes = await sql<{ indexname: string; indexdef: string }[]>`
+    SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'audit_events' AND indexname NOT LIKE '%_pkey'`;
+  for (const i of indexes) await sql.unsafe(`DROP INDEX ${i.indexname}`);
   await sql`
     INSERT INTO audit_events (occurred_at, actor_type, agent_id, owner_user_id, project_id, action, tool, outcome, request_id, details)
     SELECT now() - make_interval(secs => (${to}::int - g) * 0.5), 'agent', a.id, a.owner_user_id, ${project}::uuid,
@@ -68,6 +76,7 @@ async function seedAudit(sql: Sql, from: number, to: number): Promise<void> {
            'bench-req-' || g, jsonb_build_object('duration_ms', g % 97)
       FROM generate_series(${from}::int, ${to}::int) g
       JOIN bench_agent_index a ON a.rn = CASE WHEN g % 10 = 0 THEN 1 ELSE 1 + g % ${AGENTS}::int END`;
+  for (const i of indexes) await sql.unsafe(i.indexdef);
 }
 
 export async function runScale(b: Bench): Promise<void> {

@@ -22,6 +22,8 @@ export interface Bench {
   results: Results;
   log: (line: string) => void;
   sandbox?: SandboxInfo;
+  /** `--cpu-prof`: node flags for the gateway and MCP children (profiles land in bench-results/prof/). */
+  profArgs: string[];
 }
 
 /** The same inputs for every way, so the four ways do the same work. */

@@ -35,6 +35,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The built gateway (`node dist/main.js`, as the Dockerfile runs it) when it exists, else its TS source under tsx (`pnpm start`). */
+export function gatewayEntry(): { args: string[]; label: string } {
+  const override = process.env.BENCH_GATEWAY_ENTRY;
+  if (override) return { args: override.endsWith(".ts") ? ["--import", TSX_LOADER, override] : [override], label: override };
+  const built = join(PKG.gateway, "dist/main.js");
+  if (existsSync(built)) return { args: [built], label: "node packages/gateway/dist/main.js" };
+  return { args: ["--import", TSX_LOADER, GATEWAY_MAIN], label: "tsx packages/gateway/src/main.ts" };
+}
+
 export async function startGateway(opts: { label: string; taskerUrl: string; taskerKey: string; databaseUrl: string | null; nodeArgs?: string[]; env?: Record<string, string> }): Promise<GatewayProcess> {
   if (!existsSync(GATEWAY_MAIN)) throw new Error("packages/gateway/src/main.ts not there yet");
   const port = await freePort();
@@ -64,7 +73,7 @@ export async function startGateway(opts: { label: string; taskerUrl: string; tas
     ...opts.env,
   };
   const child = track(
-    spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", TSX_LOADER, GATEWAY_MAIN], { cwd: PKG.gateway, env, stdio: ["ignore", fd, fd] }),
+    spawn(process.execPath, [...(opts.nodeArgs ?? []), ...gatewayEntry().args], { cwd: PKG.gateway, env, stdio: ["ignore", fd, fd] }),
   );
   closeSync(fd);
   const deadline = Date.now() + 60_000;

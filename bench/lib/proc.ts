@@ -15,6 +15,19 @@ export function memoryOf(pid: number | undefined): { hwmMb: number; rssMb: numbe
   }
 }
 
+/** CPU time (user + system) a process has used so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+export function cpuMsOf(pid: number | undefined | null): number | null {
+  if (!pid) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // after "pid (comm) ": state is field 3 → index 0; utime field 14 → index 11, stime 15 → 12
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
 export interface ServerChild<T> {
   child: ChildProcess;
   info: T;

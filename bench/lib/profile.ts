@@ -12,8 +12,8 @@ export interface Profile {
 
 export const FULL: Profile = {
   smoke: false,
-  latency: { count: 400, warmup: 40, maxMs: 8_000 },
-  load: { seconds: 3, concurrencies: [1, 16, 64] },
+  latency: { count: 400, warmup: 40, maxMs: 5_000 },
+  load: { seconds: 2, concurrencies: [1, 16, 64] },
   coldStarts: 10,
   micro: { count: 3_000, warmup: 300 },
   scale: { auditSizes: [10_000, 100_000, 1_000_000], tokens: 10_000, queries: 200 },

@@ -84,3 +84,18 @@ export function rowsTable(rows: Row[]): string {
   }
   return out.join("\n");
 }
+
+/** CPU time each server process spent per call during the sequential loop (load-independent-ish). */
+export function cpuTable(ways: WayColumn[]): string {
+  const rows = OPS.map((op) => [
+    op,
+    ...ways.map((w) => {
+      const c = w.figures?.[op]?.cpuMsPerCall;
+      if (w.na || !c) return "n/a";
+      return Object.entries(c)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(", ");
+    }),
+  ]);
+  return table(["op (server CPU ms per call)", ...ways.map((w) => w.title)], rows);
+}

@@ -15,12 +15,29 @@ export interface RecordedCall {
   t1: number;
 }
 
-export async function recordUpstream(sandbox: ChildProcess, fn: () => Promise<unknown>): Promise<RecordedCall[]> {
-  await ask(sandbox, { cmd: "record", on: true });
-  try {
-    await fn();
+/**
+ * Records the upstream requests of `fn`, once the sandbox is quiet (requests a load run left
+ * in flight are finished first), `tries` times; returns the smallest set (steady state: the
+ * metadata cache warm), so a cache refresh that happens to fall into one try does not count.
+ */
+export async function recordUpstream(sandbox: ChildProcess, fn: () => Promise<unknown>, tries = 3): Promise<RecordedCall[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await ask(sandbox, { cmd: "record", on: true });
+    await new Promise((r) => setTimeout(r, 300));
     const { calls } = await ask<{ calls: RecordedCall[] }>(sandbox, { cmd: "recorded" });
-    return calls;
+    if (calls.length === 0) break;
+    if (Date.now() > deadline) throw new Error(`the sandbox did not go quiet (${calls.length} requests in 300 ms)`);
+  }
+  let best: RecordedCall[] | null = null;
+  try {
+    for (let i = 0; i < tries; i++) {
+      await ask(sandbox, { cmd: "record", on: true });
+      await fn();
+      const { calls } = await ask<{ calls: RecordedCall[] }>(sandbox, { cmd: "recorded" });
+      if (!best || calls.length < best.length) best = calls;
+    }
+    return best!;
   } finally {
     await ask(sandbox, { cmd: "record", on: false });
   }
