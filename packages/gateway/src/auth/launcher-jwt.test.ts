@@ -68,3 +68,37 @@ describe("Launcher JWT verification", () => {
     expect(() => createJwtVerifier({ jwtSecret: null, jwksUrl: null, issuer: "x", apiUrl: null, apiToken: null, ownerStatusTtlS: 1, ownerStatusGraceS: 1 })).toThrow(/LAUNCHER_JWT_SECRET/);
   });
 });
+
+describe("Launcher JWT verification with a JWKS", () => {
+  it("accepts RS256 tokens signed by a key the JWKS lists and refuses others", async () => {
+    const { createServer } = await import("node:http");
+    const { exportJWK, generateKeyPair } = await import("jose");
+    const good = await generateKeyPair("RS256");
+    const other = await generateKeyPair("RS256");
+    const jwk = { ...(await exportJWK(good.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const verifyJwks = createJwtVerifier({ jwtSecret: "ignored-when-jwks-is-set-0123456789abcdef", jwksUrl: `http://127.0.0.1:${port}/jwks.json`, issuer: "nodedc-launcher", apiUrl: null, apiToken: null, ownerStatusTtlS: 60, ownerStatusGraceS: 60 });
+      const sign = (key: typeof good.privateKey, kid = "k1") =>
+        new SignJWT({ email: "a@b.org", role: "platform_admin" })
+          .setProtectedHeader({ alg: "RS256", kid })
+          .setSubject("admin-1")
+          .setIssuer("nodedc-launcher")
+          .setAudience(GATEWAY_AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime("5m")
+          .sign(key);
+      expect(await verifyJwks(await sign(good.privateKey))).toEqual({ user_id: "admin-1", email: "a@b.org", role: "platform_admin" });
+      await expect(verifyJwks(await sign(other.privateKey))).rejects.toMatchObject({ code: "unauthenticated" });
+      // an HS256 token made with the (ignored) secret is refused: JWKS mode allows no symmetric algorithms
+      await expect(verifyJwks(await mint({ key: "ignored-when-jwks-is-set-0123456789abcdef" }))).rejects.toMatchObject({ code: "unauthenticated" });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
