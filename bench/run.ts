@@ -14,7 +14,7 @@ import { FULL, SMOKE } from "./lib/profile.ts";
 import { cpuTable, latencyTable, loadTable, rowsTable, viaTable, type WayColumn } from "./lib/report.ts";
 import { errorText, Results } from "./lib/results.ts";
 import { measureWay, withCpu } from "./lib/way.ts";
-import { coldStart } from "./legs/cold-start.ts";
+import { coldStart, nodeStartFloor } from "./legs/cold-start.ts";
 import { directOps } from "./legs/direct.ts";
 import { measurePackage } from "./legs/package-size.ts";
 import { PEER_ENTRY, peerEnv, peerOps, startPeer } from "./legs/peer.ts";
@@ -105,6 +105,10 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 
 async function main(): Promise<void> {
   await leg("package", () => measurePackage(b));
+  await leg("node-floor", async () => {
+    const floor = await nodeStartFloor(profile.coldStarts);
+    results.add("Cold start and memory", "floor: bare `node -e` spawn → first stdout byte (median)", floor, "ms", { note: "what any Node process costs to start on this machine" });
+  });
 
   let sandbox: SandboxInfo | undefined;
   await leg("sandbox", async () => {
@@ -156,6 +160,17 @@ async function main(): Promise<void> {
   derive(b, ways);
 }
 
+/** What did not run: a way that is missing, an op that failed, a leg that threw, an n/a figure. */
+function problems(): string[] {
+  const out: string[] = [];
+  for (const w of Object.values(ways)) {
+    if (w.na) out.push(`${w.title}: ${w.na}`);
+    for (const [op, f] of Object.entries(w.figures ?? {})) if (f?.error) out.push(`${w.title} ${op}: ${f.error}`);
+  }
+  for (const r of results.rows) if (r.value === null) out.push(`${r.section} / ${r.metric}: ${r.na}`);
+  return out;
+}
+
 let exitCode = 0;
 try {
   await main();
@@ -169,5 +184,11 @@ try {
 console.log(report());
 const file = writeJson();
 console.log(`\nJSON: ${file}\n${((Date.now() - started) / 1000).toFixed(0)} s${smoke ? " (smoke: no target enforced)" : ""}`);
+const missing = problems();
+if (missing.length) {
+  console.log(`\n${missing.length} figure(s) not measured:\n${missing.map((m) => `  - ${m}`).join("\n")}`);
+  // The smoke is CI's check that every leg still runs: anything missing fails it (unless --only narrowed the run).
+  if (smoke && !only) exitCode = 1;
+}
 clearTimeout(watchdog);
 process.exit(exitCode);

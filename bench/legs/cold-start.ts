@@ -20,3 +20,19 @@ export async function coldStart(b: Bench, label: string, command: string, args: 
   b.log(`  cold start ${label}: median ${medianMs.toFixed(0)} ms (${samples.map((x) => x.toFixed(0)).join(", ")})`);
   return { medianMs, samples, hwmMb: hwm };
 }
+
+/** The floor: spawn a bare `node -e` that writes one byte, until that byte arrives (median of N). */
+export async function nodeStartFloor(n: number): Promise<number> {
+  const { spawn } = await import("node:child_process");
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, ["-e", "process.stdout.write('1')"], { stdio: ["ignore", "pipe", "ignore"] });
+      child.stdout.once("data", () => resolve());
+      child.once("error", reject);
+    });
+    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return median(samples);
+}
