@@ -23,6 +23,15 @@ describe("the commander program", () => {
     expect(cli.stdout()).toBe("");
   });
 
+  it("reports failures as JSON on stdout when --json was asked for", async () => {
+    const cli = await createTestCli();
+    expect(await cli.run("pair", "nope", "--gateway", "http://127.0.0.1:1", "--json")).toBe(2);
+    expect(JSON.parse(cli.stdout())).toEqual({
+      ok: false,
+      error: { code: "usage", message: '"nope" is not a pairing code.', hint: expect.stringContaining("8 letters") },
+    });
+  });
+
   it("fails (exit 1) with a next step when nothing is paired", async () => {
     const cli = await createTestCli();
     expect(await cli.run("status")).toBe(1);

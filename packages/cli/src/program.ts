@@ -46,6 +46,10 @@ export async function runCli(argv: string[], deps: Deps, mcpIo: () => McpIo): Pr
     if (error instanceof CliError) {
       if (error.message) deps.printer.error(error.message);
       if (error.hint) deps.printer.info(`  ${error.hint}`);
+      // Scripts asked for JSON: give them the failure as JSON too (status/doctor already printed theirs).
+      if (argv.includes("--json") && error.message) {
+        deps.printer.json({ ok: false, error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } });
+      }
       return error.exitCode;
     }
     deps.printer.error(redactSecrets(`Unexpected error: ${(error as Error)?.stack ?? String(error)}`));

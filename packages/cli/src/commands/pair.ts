@@ -121,6 +121,10 @@ export async function runPair(opts: PairOptions, deps: Deps): Promise<PairSummar
     }
   }
 
+  const url = new URL(gatewayUrl);
+  if (url.protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname)) {
+    printer.warn(`WARNING: ${gatewayUrl} is plain HTTP: the agent token will cross the network unencrypted. Use the https:// URL of the gateway.`);
+  }
   printer.info(`Pairing with ${gatewayUrl} …`);
   const gateway = deps.gateway(gatewayUrl);
   let exchanged: PairingExchangeResponse;
