@@ -61,6 +61,7 @@ function report(): string {
   const parts = [
     `# pnpm bench${smoke ? " --smoke (tiny counts: proves every leg runs; figures are not meaningful)" : ""}`,
     `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${new Date().toISOString()}; load average at start ${loadAtStart}, at end ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`,
+    `gateway: ${String(results.raw.gatewayEntry ?? "not started")}; Postgres ${String((results.raw.micro as { server?: { v?: string } } | undefined)?.server?.v ?? "?")}`,
     "",
     viaTable(cols),
     "",

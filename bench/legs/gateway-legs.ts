@@ -6,7 +6,8 @@
 import type { Bench, SandboxInfo } from "../lib/context.ts";
 import { freshPostgres } from "../lib/database.ts";
 import { callOp, loadOp, type HttpOp } from "../lib/http.ts";
-import { GATEWAY_MAIN, startGateway, type GatewayProcess } from "../lib/gateway-process.ts";
+import { prepareGatewayEntry } from "../lib/gateway-build.ts";
+import { GATEWAY_MAIN, gatewayEntry, startGateway, useGatewayEntry, type GatewayProcess } from "../lib/gateway-process.ts";
 import { CLI_DIST, fileExists } from "../lib/paths.ts";
 import { ask, memoryOf } from "../lib/proc.ts";
 import type { WayColumn } from "../lib/report.ts";
@@ -125,6 +126,14 @@ export async function runGatewayLegs(b: Bench, s: SandboxInfo, ways: Record<stri
     for (const k of ["gatewayPg", "gatewayPglite", "mcp"]) ways[k]!.na = "gateway not landed (packages/gateway/src/main.ts)";
     return;
   }
+  const built = await prepareGatewayEntry(b.log).catch((error: unknown) => {
+    b.log(`  could not bundle the gateway (${errorText(error)}); running its TS source under tsx`);
+    return null;
+  });
+  if (built) useGatewayEntry(built);
+  b.results.keep("gatewayEntry", gatewayEntry().label);
+  b.log(`  gateway entry: ${gatewayEntry().label}`);
+
   // (2) on the real Postgres, then (3) through it.
   let db: Awaited<ReturnType<typeof freshPostgres>> | undefined;
   try {

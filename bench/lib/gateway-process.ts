@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { track } from "./children.ts";
 import { request } from "./http.ts";
 import { PKG, ROOT, TSX_LOADER } from "./paths.ts";
+import type { GatewayEntry } from "./gateway-build.ts";
 import { stopChild } from "./proc.ts";
 
 export const GATEWAY_MAIN = join(PKG.gateway, "src/main.ts");
@@ -35,13 +36,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The built gateway (`node dist/main.js`, as the Dockerfile runs it) when it exists, else its TS source under tsx (`pnpm start`). */
-export function gatewayEntry(): { args: string[]; label: string } {
+/** How the gateway child is started: set once per run by the gateway legs (default: TS source under tsx, as `pnpm start`). */
+let entry: GatewayEntry = { args: ["--import", TSX_LOADER, GATEWAY_MAIN], label: "tsx packages/gateway/src/main.ts" };
+export function useGatewayEntry(e: GatewayEntry): void {
+  entry = e;
+}
+export function gatewayEntry(): GatewayEntry {
   const override = process.env.BENCH_GATEWAY_ENTRY;
   if (override) return { args: override.endsWith(".ts") ? ["--import", TSX_LOADER, override] : [override], label: override };
-  const built = join(PKG.gateway, "dist/main.js");
-  if (existsSync(built)) return { args: [built], label: "node packages/gateway/dist/main.js" };
-  return { args: ["--import", TSX_LOADER, GATEWAY_MAIN], label: "tsx packages/gateway/src/main.ts" };
+  return entry;
 }
 
 export async function startGateway(opts: { label: string; taskerUrl: string; taskerKey: string; databaseUrl: string | null; nodeArgs?: string[]; env?: Record<string, string> }): Promise<GatewayProcess> {
