@@ -25,22 +25,21 @@ interface HashModule {
 }
 type AuditLister = (sql: Sql, agentId: string, ownerId: string) => Promise<unknown[]>;
 
-/** The gateway's own audit listing when it exists, else the same query by hand (noted). */
+/** The gateway's own audit listing (GET /audit-events: an owner asks for one agent's page, limit+1 rows) when it exists. */
 async function auditListers(): Promise<{ byAgent: AuditLister; byOwner: AuditLister; source: string }> {
-  const mod = (await gatewayModule<Record<string, unknown>>("audit/audit-store.ts").catch(() => null)) as Record<string, unknown> | null;
-  const list = mod && (mod.listAuditEvents as ((sql: Sql, q: Record<string, unknown>) => Promise<unknown>) | undefined);
-  if (list) {
-    const rows = (r: unknown) => (Array.isArray(r) ? r : ((r as { items?: unknown[]; rows?: unknown[] }).items ?? (r as { rows?: unknown[] }).rows ?? []));
+  const mod = await gatewayModule<{ queryAuditEvents?: (sql: Sql, f: Record<string, unknown>) => Promise<unknown[]> }>("audit/audit-query.ts").catch(() => null);
+  const query = mod?.queryAuditEvents;
+  if (query) {
     return {
-      byAgent: async (sql, agentId) => rows(await list(sql, { agent_id: agentId, limit: 100 })),
-      byOwner: async (sql, _a, ownerId) => rows(await list(sql, { owner_user_id: ownerId, limit: 100 })),
-      source: "audit/audit-store.ts listAuditEvents",
+      byAgent: (sql, agentId, ownerId) => query(sql, { ownerUserId: ownerId, agentId, after: null, limit: 101 }),
+      byOwner: (sql, _a, ownerId) => query(sql, { ownerUserId: ownerId, after: null, limit: 101 }),
+      source: "audit/audit-query.ts queryAuditEvents, as GET /audit-events?agent_id= calls it for the owner (limit 100 + 1)",
     };
   }
   return {
-    byAgent: (sql, agentId) => sql`SELECT * FROM audit_events WHERE agent_id = ${agentId} ORDER BY occurred_at DESC, id DESC LIMIT 100`,
-    byOwner: (sql, _a, ownerId) => sql`SELECT * FROM audit_events WHERE owner_user_id = ${ownerId} ORDER BY occurred_at DESC, id DESC LIMIT 100`,
-    source: "hand-written equivalent (the gateway's audit listing had not landed)",
+    byAgent: (sql, agentId) => sql`SELECT * FROM audit_events WHERE agent_id = ${agentId} ORDER BY occurred_at DESC, id DESC LIMIT 101`,
+    byOwner: (sql, _a, ownerId) => sql`SELECT * FROM audit_events WHERE owner_user_id = ${ownerId} ORDER BY occurred_at DESC, id DESC LIMIT 101`,
+    source: "hand-written equivalent (the gateway's audit query was not found)",
   };
 }
 
@@ -121,8 +120,14 @@ export async function runScale(b: Bench): Promise<void> {
     const last = growth[growth.length - 1]!;
     b.results.add(S, `growth ${first.auditRows} → ${last.auditRows} rows: token lookup`, last.tokenHitP50! / first.tokenHitP50!, "×", { note: "1.0 = flat (B-tree on token_hash)" });
     b.results.add(S, `growth ${first.auditRows} → ${last.auditRows} rows: agent's latest 100`, last.agentPageP50! / first.agentPageP50!, "×", { note: `audit query: ${listers.source}` });
-    const plan = await sql.unsafe(`EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM audit_events WHERE agent_id = '${probe!.id}' ORDER BY occurred_at DESC, id DESC LIMIT 100`);
-    b.results.keep("scale", { growth, auditSource: listers.source, plan: plan.map((r) => Object.values(r)[0]) });
+    const plan = (
+      await sql.unsafe(
+        `EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM audit_events WHERE owner_user_id = '${probe!.owner_user_id}' AND agent_id = '${probe!.id}' ORDER BY occurred_at DESC, id DESC LIMIT 101`,
+      )
+    ).map((r) => String(Object.values(r)[0]));
+    const scan = plan.find((l) => /Index|Seq Scan|Bitmap/.test(l))?.trim() ?? "?";
+    b.results.add(S, `plan of the agent page at ${last.auditRows} rows`, Number(/Execution Time: ([\d.]+)/.exec(plan.join("\n"))?.[1] ?? Number.NaN), "ms server", { note: scan.replace(/\s+\(cost.*$/, "") });
+    b.results.keep("scale", { growth, auditSource: listers.source, plan });
   } finally {
     await db.close();
   }
