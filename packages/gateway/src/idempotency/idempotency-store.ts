@@ -52,11 +52,16 @@ export function requestHash(tool: string, args: Record<string, unknown>): string
 export async function claimIdempotency(db: Db, input: IdempotencyClaimInput): Promise<ClaimOutcome> {
   // A row can vanish between the two statements (its holder released it): try again.
   for (let attempt = 0; attempt < 5; attempt++) {
+    // The claim's commit does not wait for its WAL flush (synchronous_commit off for this
+    // one statement): a claim only matters once Tasker is about to be written, and the
+    // audit event committed synchronously right before that write flushes the WAL past
+    // this commit too. A claim lost in a crash before then protected nothing.
     const claimed = await db<{ id: string; attempts: number; progress: Record<string, unknown> }[]>`
       INSERT INTO idempotency_records
         (agent_id, idempotency_key, tool, request_hash, lease_expires_at, request_id, project_id)
-      VALUES (${input.agent_id}, ${input.key}, ${input.tool}, ${input.request_hash},
-              clock_timestamp() + make_interval(secs => ${input.lease_s}), ${input.request_id}, ${input.project_id})
+      SELECT ${input.agent_id}::uuid, ${input.key}::text, ${input.tool}::text, ${input.request_hash}::text,
+             clock_timestamp() + make_interval(secs => ${input.lease_s}::float8), ${input.request_id}::text, ${input.project_id}::uuid
+        FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
       ON CONFLICT (agent_id, idempotency_key) DO UPDATE
         SET lease_expires_at = EXCLUDED.lease_expires_at,
             request_id = EXCLUDED.request_id,
@@ -104,11 +109,14 @@ export async function completeIdempotency(
   id: string,
   response: { status: number; body: string; card_id: string | null },
 ): Promise<boolean> {
+  // No WAL-flush wait either: losing a completion in a crash only makes the retry
+  // reconcile through the external ref instead of replaying.
   const rows = await db`
     UPDATE idempotency_records
        SET status = 'completed', response_status = ${response.status},
            response_body = ${response.body}, card_id = ${response.card_id},
            completed_at = clock_timestamp()
+      FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
      WHERE id = ${id} AND status = 'in_flight'
      RETURNING id`;
   return rows.length === 1;
