@@ -31,6 +31,8 @@ import { ROUTES } from "@nodedc/shared";
 /** What buildApp needs from the outside; everything else it assembles itself. */
 export interface AppInput {
   sql: Sql;
+  /** `synchronous_commit = off` pool (Database.relaxedSql); defaults to `sql`. */
+  relaxedSql?: Sql;
   config: Config;
   logger: Logger;
   adapter: TaskerAdapter;
@@ -50,16 +52,18 @@ export interface BuiltApp {
 
 /** Assembles the shared dependencies (no I/O). */
 export function createGatewayDeps(input: AppInput): GatewayDeps {
-  const audit = bindRecordAudit(input.sql);
+  const relaxedSql = input.relaxedSql ?? input.sql;
+  const audit = bindRecordAudit(input.sql, relaxedSql);
   const ownerStatus = createOwnerStatusChecker(input.config.launcher, input.sql, input.logger, input.fetch);
   return {
     sql: input.sql,
+    relaxedSql,
     config: input.config,
     logger: input.logger,
     adapter: input.adapter,
     audit,
-    rateLimiter: createRateLimiter(input.sql),
-    requireAgent: requireAgent({ sql: input.sql, config: input.config, logger: input.logger, audit, ownerStatus }),
+    rateLimiter: createRateLimiter(relaxedSql),
+    requireAgent: requireAgent({ sql: input.sql, relaxedSql, config: input.config, logger: input.logger, audit, ownerStatus }),
   };
 }
 

@@ -14,11 +14,16 @@ import type { TaskerAdapter } from "./tasker/types";
 export interface GatewayDeps {
   /** The runtime pool (as the nodedc_gateway_app role on a real Postgres). */
   sql: Sql;
+  /** Same database, `synchronous_commit = off`: only for writes a DB crash may lose (see db/database.ts). */
+  relaxedSql: Sql;
   config: Config;
   logger: Logger;
   /** The only door to Tasker. */
   adapter: TaskerAdapter;
-  /** recordAudit bound to `sql`; pass a transaction as 2nd argument to commit with other rows. */
+  /**
+   * recordAudit bound to `sql`; pass a transaction as 2nd argument to commit with other rows,
+   * or `undefined, { durable: false }` for events of reads/denials (no WAL-flush wait).
+   */
   audit: RecordAudit;
   /** Postgres-backed limits that hold across replicas. */
   rateLimiter: RateLimiter;

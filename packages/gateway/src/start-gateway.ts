@@ -37,6 +37,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     });
     const { app, deps } = buildApp({
       sql: db.sql,
+      relaxedSql: db.relaxedSql,
       config,
       logger,
       adapter,

@@ -105,6 +105,13 @@ describe("audit events", () => {
       attempts.push(() => stack.sql`ALTER TABLE audit_events DISABLE TRIGGER USER`);
     }
     // PGlite has one superuser session: there the trigger alone refuses (also 42501)
+    if (stack.database.kind === "postgres") {
+      const [relaxed] = await stack.relaxedSql<{ role: string; sync: string }[]>`SELECT current_user AS role, current_setting('synchronous_commit') AS sync`;
+      expect(relaxed).toEqual({ role: "nodedc_gateway_app", sync: "off" });
+      attempts.push(() => stack.relaxedSql`DELETE FROM audit_events`);
+      const [durable] = await stack.sql<{ sync: string }[]>`SELECT current_setting('synchronous_commit') AS sync`;
+      expect(durable!.sync).toBe("on");
+    }
     for (const attempt of attempts) {
       const error = await attempt().then(() => null, (e: unknown) => e);
       expect(sqlStateOf(error)).toBe(SQLSTATE.insufficientPrivilege);

@@ -7,7 +7,15 @@ import type { AuditEventInput } from "../pipeline/types";
  * referred to by id only, and keys that look like secrets are dropped as a last guard.
  */
 export type AuditDb = Sql | TransactionSql;
-export type RecordAudit = (event: AuditEventInput, db?: AuditDb) => Promise<{ id: string; occurred_at: Date }>;
+export interface RecordAuditOptions {
+  /**
+   * false: commit without waiting for the WAL flush (the relaxed pool). For events of
+   * requests that change nothing in Tasker (reads, denials); default true. Ignored when a
+   * transaction is passed (the event then shares its fate).
+   */
+  durable?: boolean;
+}
+export type RecordAudit = (event: AuditEventInput, db?: AuditDb, options?: RecordAuditOptions) => Promise<{ id: string; occurred_at: Date }>;
 
 const SECRET_KEY = /token$|^token|secret|password|pepper|api_?key|^code$|pairing_code|authorization/i;
 
@@ -34,7 +42,7 @@ export async function recordAudit(sql: AuditDb, event: AuditEventInput): Promise
   return row!;
 }
 
-/** recordAudit bound to the gateway's pool; a transaction may be passed per call. */
-export function bindRecordAudit(sql: Sql): RecordAudit {
-  return (event, db) => recordAudit(db ?? sql, event);
+/** recordAudit bound to the gateway's pools; a transaction may be passed per call. */
+export function bindRecordAudit(sql: Sql, relaxedSql: Sql = sql): RecordAudit {
+  return (event, db, options) => recordAudit(db ?? (options?.durable === false ? relaxedSql : sql), event);
 }

@@ -14,6 +14,8 @@ import { bearerCredential } from "./bearer";
 
 export interface RequireAgentOptions {
   sql: Sql;
+  /** For last-seen writes (a lost one is harmless); defaults to `sql`. */
+  relaxedSql?: Sql;
   config: Pick<Config, "tokenPepper" | "lastSeenWriteIntervalS">;
   logger: Logger;
   audit: RecordAudit;
@@ -33,6 +35,7 @@ export interface RequireAgentOptions {
  */
 export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<GatewayEnv> {
   const { sql, config, logger, audit, ownerStatus } = options;
+  const relaxedSql = options.relaxedSql ?? sql;
   const touchIntervalMs = config.lastSeenWriteIntervalS * 1000;
 
   async function deny(c: Parameters<MiddlewareHandler<GatewayEnv>>[0], row: TokenAuthRow, error: HttpError, reason: string): Promise<never> {
@@ -47,7 +50,7 @@ export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<Ga
         error_code: error.code,
         request_id: c.get("requestId"),
         details: { reason, method: c.req.method, path: c.req.path },
-      });
+      }, undefined, { durable: false });
     } catch (e) {
       logger.error({ err: e, request_id: c.get("requestId") }, "audit of a denied agent request failed");
     }
@@ -87,7 +90,7 @@ export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<Ga
     if (row.agent_status === "paused") return deny(c, row, HttpError.agentPaused(), "agent_paused");
 
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() >= touchIntervalMs) {
-      await touchToken(sql, row.token_id);
+      await touchToken(relaxedSql, row.token_id);
     }
     const agent: AgentContext = {
       agent: { id: row.agent_id, display_name: row.display_name, status: "active" },

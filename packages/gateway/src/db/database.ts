@@ -9,6 +9,13 @@ export const APP_ROLE = "nodedc_gateway_app";
 export interface Database {
   /** The runtime pool (as APP_ROLE where the server has it). */
   sql: Sql;
+  /**
+   * A small pool with `synchronous_commit = off`: commits return before the WAL flush, so a
+   * database crash may lose the last few hundred milliseconds of them. Only for writes that
+   * may be lost that way (audit events of reads and denials, last-seen times, rate-limit
+   * counters), never for tokens, grants or the audit event of a Tasker write.
+   */
+  relaxedSql: Sql;
   /** The role runtime connections use, or null when they run as the login user. */
   role: string | null;
   /** True when this process started an embedded PGlite. */
@@ -23,8 +30,9 @@ export interface OpenDatabaseOptions {
   /** Apply migrations before opening the pool (default true). */
   migrate?: boolean;
   /**
-   * Switch runtime connections to APP_ROLE when the server has it (default true). Off for
-   * PGlite, whose socket connections share one session.
+   * The server gives every connection its own session (default true): runtime connections
+   * then switch to APP_ROLE when it exists, and a relaxed pool is opened. False for a
+   * PGlite reached by URL, whose socket connections share one session.
    */
   useAppRole?: boolean;
   /** Extra postgres.js options (tests). */
@@ -62,20 +70,31 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions 
       }
     }
     // PGlite has one session shared by every socket connection: never switch roles there.
-    const role = embedded || options.useAppRole === false ? null : await usableRole(url);
+    const sessionPerConnection = !embedded && options.useAppRole !== false;
+    const role = sessionPerConnection ? await usableRole(url) : null;
     const sql = connect(url, {
       max: config.database.poolMax,
       ...(role ? { connection: { role } as Record<string, string> } : {}),
       ...options.postgresOptions,
     });
+    // PGlite's socket connections share one session: a startup setting there would apply to
+    // every connection, so the embedded database gets no relaxed pool (it is one process anyway).
+    const relaxedSql = sessionPerConnection
+      ? connect(url, {
+          max: Math.max(1, Math.min(4, config.database.poolMax)),
+          ...options.postgresOptions,
+          connection: { ...(role ? { role } : {}), synchronous_commit: "off" } as Record<string, string>,
+        })
+      : sql;
     return {
       sql,
+      relaxedSql,
       role,
       embedded: embedded !== null,
       url,
       migrations,
       async close() {
-        await sql.end({ timeout: 5 });
+        await Promise.all([sql.end({ timeout: 5 }), relaxedSql === sql ? null : relaxedSql.end({ timeout: 5 })]);
         await embedded?.close();
       },
     };

@@ -99,7 +99,7 @@ async function auditFailure(deps: GatewayDeps, input: ExchangeInput, reason: str
       error_code: errorCode,
       request_id: input.requestId,
       details: { reason, ip: input.ip, device_name: input.body.device_name, client: input.body.client },
-    });
+    }, undefined, { durable: false });
   } catch (error) {
     deps.logger.error({ err: error, request_id: input.requestId }, "audit of a failed pairing exchange failed");
   }

@@ -23,7 +23,7 @@ export function agentSessionRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
       action: "agent_session.read",
       outcome: "allowed",
       request_id: c.get("requestId"),
-    });
+    }, undefined, { durable: false });
     const session: AgentSession = {
       agent: ctx.agent,
       owner: ctx.owner,

@@ -78,6 +78,8 @@ export interface TestStack {
   logs: string[];
   queryCount(): number;
   mintJwt(input: MintJwtInput): Promise<string>;
+  /** The gateway's `synchronous_commit = off` pool (read audits, last-seen, rate limits). */
+  relaxedSql: Sql;
   /** The JWT of a platform admin. */
   adminJwt(): Promise<string>;
   ownerUserIdOf(email: string): string;
@@ -147,7 +149,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       timeoutMs: config.tasker.timeoutMs,
     });
     cleanups.push(() => adapter.close());
-    const { app, deps } = buildApp({ sql: db.sql, config, logger, adapter });
+    const { app, deps } = buildApp({ sql: db.sql, relaxedSql: db.relaxedSql, config, logger, adapter });
     handler = (req) => app.fetch(req);
 
     const mintJwt = async (input: MintJwtInput): Promise<string> => {
@@ -189,6 +191,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       app,
       deps,
       sql: db.sql,
+      relaxedSql: db.relaxedSql,
       adminSql,
       database: { kind: isolated.kind, url: isolated.url, role: db.role },
       sandbox,
