@@ -297,9 +297,14 @@ describe("process lifecycle", () => {
     const proc = start({ NODEDC_TASKER_HOME: home });
     const reply = await proc.initialize();
     expect(reply.result.protocolVersion).toBe("2025-11-25");
+    proc.child.stdin.write('{"jsonrpc":"2.0","method":"notifications/initialized"}\n{"jsonrpc":"2.0","id":2,"method":"tools/list"}\n');
+    while (!proc.stdout().includes('"id":2')) await new Promise((r) => setTimeout(r, 20));
     proc.child.stdin.end();
     expect(await proc.exited).toBe(0);
-    for (const line of proc.stdout().split("\n").filter(Boolean)) expect(JSON.parse(line)).toHaveProperty("jsonrpc", "2.0");
+    const lines = proc.stdout().split("\n").filter(Boolean).map((line) => JSON.parse(line) as { jsonrpc: string; id?: number });
+    for (const line of lines) expect(line.jsonrpc).toBe("2.0");
+    // One answer per request: the early initialize answer and the SDK's are never both sent.
+    expect(lines.map((l) => l.id)).toEqual([1, 2]);
   });
 
   it("exits 0 on SIGTERM and on SIGINT", async () => {

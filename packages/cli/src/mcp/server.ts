@@ -3,7 +3,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { GatewayError, GatewayUnreachableError, type GatewayClient } from "../gateway-client/gateway-client";
 import { explainGatewayFailure } from "../gateway-client/error-messages";
-import { CLI_NAME, CLI_VERSION } from "../version";
+import { SERVER_CAPABILITIES, SERVER_INFO } from "./early-initialize";
 import { fallbackTools } from "./fallback-tools";
 import { forwardToolCall, isWriteToolName, TokenUnavailableError } from "./tool-calls";
 import { toMcpTools } from "./tool-conversion";
@@ -33,10 +33,7 @@ export function buildMcpServer(deps: McpServerDeps): {
   prefetchTools: () => void;
   toolListSource: () => ToolListSource | null;
 } {
-  const server = new Server(
-    { name: CLI_NAME, title: "NODE.DC Tasker", version: CLI_VERSION },
-    { capabilities: { tools: { listChanged: true } }, instructions: MCP_INSTRUCTIONS },
-  );
+  const server = new Server({ ...SERVER_INFO }, { capabilities: { ...SERVER_CAPABILITIES }, instructions: MCP_INSTRUCTIONS });
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let served: { tools: Tool[]; source: ToolListSource } | null = null;
 
