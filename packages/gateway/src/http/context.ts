@@ -16,5 +16,7 @@ export interface GatewayEnv {
 }
 
 declare module "hono" {
+  // Declaration merging needs an interface; it deliberately adds GatewayVariables' members.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface ContextVariableMap extends GatewayVariables {}
 }
