@@ -3,12 +3,13 @@ export { buildApp, createGatewayDeps, type AppInput, type BuiltApp } from "./app
 export type { GatewayDeps } from "./deps";
 export type { GatewayEnv, GatewayVariables } from "./http/context";
 export { HttpError } from "./http/http-error";
+export { readJson, readQuery, parseWith } from "./http/validate";
 export { loadConfig, ConfigError, DEV_SECRETS, ENV_NAMES, type Config } from "./config/config";
 export { openDatabase, connect, APP_ROLE, type Database, type OpenDatabaseOptions } from "./db/database";
 export { migrate, migrationsApplied, loadMigrations, type Migration, type MigrationResult } from "./db/migrate";
 export { mapDbError, sqlStateOf, SQLSTATE } from "./db/errors";
 export { startEmbeddedPostgres, type EmbeddedPostgres } from "./db/embedded";
-export { recordAudit, bindRecordAudit, type RecordAudit, type AuditDb } from "./audit/record-audit";
+export { recordAudit, bindRecordAudit, type RecordAudit, type RecordAuditOptions, type AuditDb } from "./audit/record-audit";
 export { createRateLimiter, rateLimitHeaders, type RateLimiter } from "./rate-limit/rate-limiter";
 export { requireAgent, type RequireAgentOptions } from "./auth/require-agent";
 export { createJwtVerifier, GATEWAY_AUDIENCE, type LauncherUser, type LauncherRole } from "./auth/launcher-jwt";
