@@ -45,7 +45,13 @@ export interface StatusChange {
  * every agent at its next request (derived from the owner row); annulled revokes the
  * agents and all their tokens for good; active lifts a block (revoked agents stay revoked).
  */
-export async function applyOwnerStatus(sql: Sql, userId: string, status: OwnerStatus): Promise<StatusChange> {
+export async function applyOwnerStatus(
+  sql: Sql,
+  userId: string,
+  status: OwnerStatus,
+  /** Runs in the same transaction (the audit event of the change). */
+  alsoInTransaction?: (tx: TransactionSql, change: StatusChange) => Promise<unknown>,
+): Promise<StatusChange> {
   return sql.begin(async (tx) => {
     const [before] = await tx<{ status: OwnerStatus }[]>`
       INSERT INTO owners (user_id, status, status_checked_at, status_changed_at) VALUES (${userId}, ${status}, now(), now())
@@ -68,7 +74,9 @@ export async function applyOwnerStatus(sql: Sql, userId: string, status: OwnerSt
         WHERE revoked_at IS NULL AND agent_id IN (SELECT id FROM agents WHERE owner_user_id = ${userId}) RETURNING id`;
       revokedTokens = tokens.count;
     }
-    return { previous, status, revokedAgents, revokedTokens };
+    const change = { previous, status, revokedAgents, revokedTokens };
+    await alsoInTransaction?.(tx, change);
+    return change;
   });
 }
 

@@ -193,5 +193,13 @@ describe("owner status push", () => {
     expect((await errorOf(bad)).status).toBe(422);
     const ok = await stack.http("POST", routePath(ROUTES.ownerStatus, { user_id: "unknown-yet" }), { bearer: admin, body: { status: "blocked", reason: "test" } });
     expect(await jsonOf(ok)).toMatchObject({ user_id: "unknown-yet", status: "blocked", status_changed_at: expect.any(String) });
+    await stack.http("POST", routePath(ROUTES.ownerStatus, { user_id: "unknown-yet" }), { bearer: admin, body: { status: "active" } });
+    const events = await stack.adminSql<{ actor_type: string; details: { previous: { status: string | null }; status: string; reason?: string } }[]>`
+      SELECT actor_type, details FROM audit_events WHERE action = 'owner.status' AND owner_user_id = 'unknown-yet' ORDER BY occurred_at`;
+    expect(events.map((e) => [e.actor_type, e.details.previous.status, e.details.status])).toEqual([
+      ["user", null, "blocked"],
+      ["user", "blocked", "active"],
+    ]);
+    expect(events[0]!.details.reason).toBe("test");
   });
 });
