@@ -100,16 +100,17 @@ describe("pairing exchange", () => {
 describe("pairing exchange rate limits (held in Postgres)", () => {
   let limited: TestStack;
   beforeAll(async () => {
-    limited = await startTestStack({ env: { PAIRING_RATE_LIMIT_PER_IP_PER_MIN: "3", PAIRING_RATE_LIMIT_GLOBAL_PER_MIN: "1000" } });
+    limited = await startTestStack({ env: { PAIRING_RATE_LIMIT_PER_IP_PER_MIN: "3", PAIRING_RATE_LIMIT_GLOBAL_PER_MIN: "5", TRUST_PROXY: "true" } });
   });
   afterAll(async () => {
     await limited?.close();
   });
 
-  it("refuses the 4th attempt per minute from one IP with 429 and Retry-After, even with a valid code", async () => {
+  it("refuses the 4th attempt per minute from one IP, and any attempt past the global limit, with 429 and Retry-After", async () => {
     const { agent } = await limited.createAgent("demo.owner@nodedc.local", "limited");
     const code = await limited.pairingCode(agent.id);
-    const attempt = (c: string) => limited.http("POST", ROUTES.pairingExchange, { body: { code: c, device_name: "d", client } });
+    const attempt = (c: string, ip = "203.0.113.7") =>
+      limited.http("POST", ROUTES.pairingExchange, { body: { code: c, device_name: "d", client }, headers: { "X-Forwarded-For": `${ip}, 10.0.0.1` } });
     for (let i = 0; i < 3; i++) expect((await attempt("BCDF-GHJK")).status).toBe(400);
     const refused = await attempt(code);
     const error = await errorOf(refused);
@@ -122,5 +123,10 @@ describe("pairing exchange rate limits (held in Postgres)", () => {
     // the code was not consumed by the refused attempt
     const [row] = await limited.adminSql<{ consumed_at: Date | null }[]>`SELECT consumed_at FROM pairing_codes WHERE agent_id = ${agent.id}`;
     expect(row!.consumed_at).toBeNull();
+
+    // another IP has its own allowance, but the global one (5/min) is spent after one more
+    expect((await attempt("BCDF-GHJK", "198.51.100.9")).status).toBe(400);
+    const global = await errorOf(await attempt(code, "198.51.100.9"));
+    expect([global.status, global.code]).toEqual([429, "rate_limited"]);
   });
 });
