@@ -12,17 +12,22 @@ import { CLI_DIST, fileExists } from "../lib/paths.ts";
 import { ask, memoryOf } from "../lib/proc.ts";
 import type { WayColumn } from "../lib/report.ts";
 import { errorText } from "../lib/results.ts";
-import { summarise, throughput, timeSequential } from "../lib/stats.ts";
+import { summarise, throughput, timeInterleaved } from "../lib/stats.ts";
 import { TARGETS } from "../lib/targets.ts";
 import { describeRounds, recordUpstream, replayCall, roundsOf } from "../lib/upstream.ts";
 import { measureWay, settle, withCpu, type WayOp } from "../lib/way.ts";
 import { coldStart } from "./cold-start.ts";
 import { createBenchAgent } from "./gateway-setup.ts";
+import { directOps } from "./direct.ts";
 import { gatewayOps } from "./gateway-rest.ts";
 import { mcpEnv, mcpOps, startMcp } from "./mcp-stdio.ts";
+import { PEER_ENTRY, peerOps, startPeer } from "./peer.ts";
 
 const MEM = "Cold start and memory";
-const UP = "Upstream: what one tool call costs in Tasker requests";
+const MCP = "MCP stdio (nodedc-tasker mcp), interleaved with REST calls";
+const RATIO = "Ours (3) ÷ peer (4)";
+const UP = "Round trips behind one tool call";
+const OVER = "Gateway overhead (Postgres), interleaved with direct calls";
 
 /** Records each tool's upstream requests, then measures their direct replay next to the gateway. */
 async function upstreamComparison(b: Bench, s: SandboxInfo, ops: WayOp[], dbTransactions: () => Promise<number | null>): Promise<void> {
@@ -49,11 +54,21 @@ async function compareOne(b: Bench, s: SandboxInfo, w: WayOp, top: number, equiv
     if (calls.length > 20) throw new Error(`${calls.length} upstream requests recorded for one call: not a quiet sandbox`);
     const rounds = roundsOf(calls);
     const replay = replayCall(s.url, s.keys.service!, rounds);
-    const half = { ...b.profile.latency, maxMs: b.profile.latency.maxMs / 2 };
-    const direct = summarise(await timeSequential(replay, half));
+    const single = directOps(s).find((d) => d.op === w.op)?.http;
+    const directOne = single ? (n: number) => callOp(single.baseUrl, single.op, 6_500_000 + n) : null;
     const db0 = await dbTransactions();
-    const gw = summarise(await timeSequential((n) => callOp(w.http!.baseUrl, op, 6_000_000 + n), half));
+    const fns = [replay, (n: number) => callOp(w.http!.baseUrl, op, 6_000_000 + n), ...(directOne ? [directOne] : [])];
+    const [replayS, gwS, directS] = await timeInterleaved(fns, b.profile.latency);
     const db1 = await dbTransactions();
+    const direct = summarise(replayS!);
+    const gw = summarise(gwS!);
+    if (directS) {
+      const one = summarise(directS);
+      b.results.add(OVER, `${w.op}: gateway p50 − one direct call`, gw.p50 - one.p50, "ms", {
+        target: op.write ? TARGETS.overheadWriteP50 : TARGETS.overheadReadP50,
+        note: `gateway ${gw.p50.toFixed(2)} ms vs direct ${one.p50.toFixed(2)} ms, interleaved call by call (n=${gw.n})`,
+      });
+    }
     const load = { concurrency: top, durationMs: b.profile.load.seconds * 1000, maxCalls: b.profile.load.amount ? Math.max(b.profile.load.amount, top) : 1_000_000 };
     const directRate = await throughput((n) => replay(7_000_000 + n), load);
     const gwRate = await throughput((n) => callOp(w.http!.baseUrl, op as HttpOp, 8_000_000 + n, 256), load);
@@ -61,13 +76,13 @@ async function compareOne(b: Bench, s: SandboxInfo, w: WayOp, top: number, equiv
     const target = op.write ? TARGETS.overheadWriteP50 : TARGETS.overheadReadP50;
     b.results.add(UP, `${w.op}: Tasker requests per call`, calls.length, "", { note: describeRounds(rounds) });
     if (db0 !== null && db1 !== null) {
-      b.results.add(UP, `${w.op}: database transactions per call`, (db1 - db0) / (gw.n + half.warmup), "", { note: "pg_stat_database.xact_commit over the loop (one per autocommit statement); each is a network round trip" });
+      b.results.add(UP, `${w.op}: database transactions per call`, (db1 - db0) / (gw.n + b.profile.latency.warmup), "", { note: "pg_stat_database.xact_commit over the loop (one per autocommit statement); each is a network round trip" });
     }
-    b.results.add(UP, `${w.op}: gateway p50 − same requests made directly`, gw.p50 - direct.p50, "ms", {
+    b.results.add(OVER, `${w.op}: gateway p50 − the same Tasker requests made directly`, gw.p50 - direct.p50, "ms", {
       target,
-      note: `gateway ${gw.p50.toFixed(2)} ms vs direct replay ${direct.p50.toFixed(2)} ms (measured back to back)`,
+      note: `gateway ${gw.p50.toFixed(2)} ms vs replay ${direct.p50.toFixed(2)} ms, interleaved call by call`,
     });
-    b.results.add(UP, `${w.op}: calls/s vs same requests made directly, ${top} in flight`, (gwRate.callsPerSec / directRate.callsPerSec) * 100, "%", {
+    b.results.add(OVER, `${w.op}: calls/s vs the same Tasker requests made directly, ${top} in flight`, (gwRate.callsPerSec / directRate.callsPerSec) * 100, "%", {
       target: TARGETS.throughputRatio,
       note: `${gwRate.callsPerSec.toFixed(0)} ÷ ${directRate.callsPerSec.toFixed(0)} calls/s, same Node client${gwRate.errors + directRate.errors ? `; errors ${gwRate.errors}/${directRate.errors}` : ""}`,
     });
@@ -97,7 +112,7 @@ async function rssUnder200(b: Bench, g: GatewayProcess, op: HttpOp): Promise<voi
   }
 }
 
-async function mcpLegs(b: Bench, s: SandboxInfo, g: GatewayProcess, token: string, ways: Record<string, WayColumn>): Promise<void> {
+async function mcpLegs(b: Bench, s: SandboxInfo, g: GatewayProcess, token: string, ways: Record<string, WayColumn>, restOps: WayOp[]): Promise<void> {
   if (!fileExists(CLI_DIST)) {
     ways.mcp!.na = "packages/cli/dist/cli.js not built";
     b.results.na(MEM, "nodedc-tasker mcp: spawn → initialize (median)", "n/a: CLI not built", { target: TARGETS.mcpColdStart });
@@ -111,7 +126,34 @@ async function mcpLegs(b: Bench, s: SandboxInfo, g: GatewayProcess, token: strin
   }
   const mcp = await startMcp(g.url, token, b.profArgs);
   try {
-    ways.mcp!.figures = await measureWay("mcp", withCpu(mcpOps(s, mcp), { mcp: mcp.pid, gateway: g.pid, sandbox: s.pid }), b.profile, b.log);
+    const ops = mcpOps(s, mcp);
+    ways.mcp!.figures = await measureWay("mcp", withCpu(ops, { mcp: mcp.pid, gateway: g.pid, sandbox: s.pid }), b.profile, b.log);
+    // MCP vs REST and MCP vs the peer, call by call, so machine drift hits all three alike.
+    const peer = fileExists(PEER_ENTRY) ? await startPeer(s).catch(() => null) : null;
+    try {
+      const peerCalls = peer ? peerOps(s, peer) : [];
+      for (const m of ops) {
+        const rest = restOps.find((r) => r.op === m.op)?.http;
+        if (!rest || !m.call) continue;
+        const p = peerCalls.find((x) => x.op === m.op)?.call;
+        const fns = [(n: number) => callOp(rest.baseUrl, rest.op, 7_500_000 + n), (n: number) => m.call!(7_600_000 + n), ...(p ? [(n: number) => p(7_700_000 + n)] : [])];
+        const [restS, mcpS, peerS] = await timeInterleaved(fns, b.profile.latency);
+        const r = summarise(restS!);
+        const c = summarise(mcpS!);
+        b.results.add(MCP, `${m.op}: per-call overhead over REST (p50)`, c.p50 - r.p50, "ms", {
+          target: TARGETS.mcpOverheadP50,
+          note: `MCP ${c.p50.toFixed(2)} ms vs REST ${r.p50.toFixed(2)} ms, interleaved call by call (n=${c.n})`,
+        });
+        if (peerS) {
+          const q = summarise(peerS);
+          b.results.add(RATIO, `${m.op}: p50 latency, ours (3) ÷ peer (4)`, c.p50 / q.p50, "×", {
+            note: `${c.p50.toFixed(2)} vs ${q.p50.toFixed(2)} ms, interleaved (< 1 = ours faster)`,
+          });
+        }
+      }
+    } finally {
+      await peer?.close();
+    }
     const m = memoryOf(mcp.pid ?? undefined);
     if (m) b.results.add(MEM, "nodedc-tasker mcp: peak RSS after the load", m.hwmMb, "MB", { target: TARGETS.mcpRss });
   } catch (error) {
@@ -153,7 +195,7 @@ export async function runGatewayLegs(b: Bench, s: SandboxInfo, ways: Record<stri
         return row ? Number(row.c) : null;
       };
       await upstreamComparison(b, s, ops, dbTransactions);
-      await mcpLegs(b, s, g, cred.token, ways);
+      await mcpLegs(b, s, g, cred.token, ways, ops);
       await rssUnder200(b, g, ops[0]!.http!.op);
       const m = memoryOf(g.pid);
       if (m) b.results.add(MEM, "gateway (Postgres): peak RSS since start", m.hwmMb, "MB");

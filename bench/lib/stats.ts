@@ -85,3 +85,25 @@ export async function throughput(
   const elapsedMs = msSince(start);
   return { callsPerSec: (completed / elapsedMs) * 1000, completed, errors, elapsedMs };
 }
+
+/**
+ * Calls each function in turn (a, b, c, a, b, c, …) so slow drifts of a shared machine hit
+ * all of them alike; returns one sample list per function. Differences of their medians are
+ * far steadier than differences of figures measured minutes apart.
+ */
+export async function timeInterleaved(
+  fns: Array<(i: number) => Promise<unknown>>,
+  opts: { count: number; warmup: number; maxMs: number },
+): Promise<number[][]> {
+  for (let i = 0; i < opts.warmup; i++) for (const fn of fns) await fn(-1 - i);
+  const samples = fns.map(() => [] as number[]);
+  const deadline = Date.now() + opts.maxMs;
+  for (let i = 0; i < opts.count && Date.now() < deadline; i++) {
+    for (let k = 0; k < fns.length; k++) {
+      const t = process.hrtime.bigint();
+      await fns[k]!(i);
+      samples[k]!.push(msSince(t));
+    }
+  }
+  return samples;
+}
