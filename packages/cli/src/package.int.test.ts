@@ -21,19 +21,19 @@ beforeAll(async () => {
 }, 180_000);
 
 describe("the published package", () => {
-  it("ships one bundled file, stays under 1 MB packed and has a single runtime dependency", async () => {
+  it("ships one bundled file behind a tiny bin shim, stays under 1 MB packed and has a single runtime dependency", async () => {
     expect((await stat(tarball)).size).toBeLessThan(1024 * 1024);
     const manifest = JSON.parse(await readFile(path.join(dir, "package", "package.json"), "utf8"));
     expect(manifest.name).toBe("nodedc-tasker");
     expect(manifest.version).toBe(CLI_VERSION);
-    expect(manifest.bin).toEqual({ "nodedc-tasker": "dist/cli.js" });
+    expect(manifest.bin).toEqual({ "nodedc-tasker": "bin/nodedc-tasker.js" });
     expect(Object.keys(manifest.dependencies)).toEqual(["@napi-rs/keyring"]);
     const listed = spawnSync("tar", ["-tzf", tarball], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).sort();
-    expect(listed).toEqual(["package/README.md", "package/dist/cli.js", "package/package.json"]);
+    expect(listed).toEqual(["package/README.md", "package/bin/nodedc-tasker.js", "package/dist/cli.js", "package/package.json"]);
   });
 
   it("runs from the tarball without any node_modules (everything but the keychain is bundled)", () => {
-    const cli = path.join(dir, "package", "dist", "cli.js");
+    const cli = path.join(dir, "package", "bin", "nodedc-tasker.js");
     const version = spawnSync(process.execPath, [cli, "--version"], { encoding: "utf8" });
     expect(version.stdout.trim()).toBe(CLI_VERSION);
     const init = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "0" } } });
