@@ -32,7 +32,7 @@ function percentiles(samples: number[]): { p50: number; p99: number; mean: numbe
 }
 const fmt = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
 
-const stack = await startTestStack();
+const stack = await startTestStack({ countQueries: false });
 try {
   const { agent } = await stack.createAgent("demo.owner@nodedc.local", "bench");
   await stack.grant(agent.id, "DEMO", ["cards:read", "cards:write"]);

@@ -35,6 +35,8 @@ export interface AppInput {
   relaxedSql?: Sql;
   config: Config;
   logger: Logger;
+  /** One line per request (fixed fields, no redaction pass); defaults to `logger`. */
+  accessLogger?: Logger;
   adapter: TaskerAdapter;
   metrics?: Metrics;
   /** Used for Launcher owner-status checks (tests inject nothing: a real server stands in). */
@@ -78,6 +80,7 @@ function routeLabel(c: Context): string {
  */
 export function buildApp(input: AppInput): BuiltApp {
   const { config, logger, sql } = input;
+  const accessLogger = input.accessLogger ?? logger;
   const metrics = input.metrics ?? createMetrics();
   const deps = createGatewayDeps(input);
   const boot = input.boot ?? { id: randomUUID(), started_at: new Date().toISOString() };
@@ -95,7 +98,7 @@ export function buildApp(input: AppInput): BuiltApp {
     const seconds = (performance.now() - started) / 1000;
     metrics.httpDuration.observe(labels, seconds);
     // one access line per request: ids only, never headers or bodies
-    logger.info(
+    accessLogger.info(
       {
         request_id: c.get("requestId"),
         method: c.req.method,

@@ -15,7 +15,7 @@ export { requireAgent, type RequireAgentOptions } from "./auth/require-agent";
 export { createJwtVerifier, GATEWAY_AUDIENCE, type LauncherUser, type LauncherRole } from "./auth/launcher-jwt";
 export { hashAgentToken, hashPairingCode } from "./tokens/secret-hash";
 export { TOOL_SCOPE, callableTools } from "./agents/tool-access";
-export { createLogger, createMemoryLogDestination, REDACT_PATHS, type Logger } from "./observability/logger";
+export { createLogger, createAccessLogger, createMemoryLogDestination, REDACT_PATHS, type Logger } from "./observability/logger";
 export { createMetrics, type Metrics } from "./observability/metrics";
 export { listen, type ListeningServer } from "./server";
 export { startGateway, type RunningGateway } from "./start-gateway";

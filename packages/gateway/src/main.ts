@@ -5,7 +5,7 @@
  * gateway alone. JSON logs go to stdout; the human banner goes to stderr.
  */
 import { ConfigError, loadConfig, type Config } from "./config/config";
-import { createLogger } from "./observability/logger";
+import { createAccessLogger, createLogger } from "./observability/logger";
 import { startGateway } from "./start-gateway";
 import { seedDemo } from "./sandbox/demo-seed";
 
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     config = { ...config, tasker: { ...config.tasker, apiUrl: sandbox.url } };
     logger.info({ url: sandbox.url }, "tasker sandbox listening");
   }
-  const gateway = await startGateway(config, logger);
+  const gateway = await startGateway(config, logger, createAccessLogger({ level: config.logLevel }));
   closers.unshift(() => gateway.close());
 
   const lines = [`nodedc-tasker gateway ${gateway.url}`, `  health:  ${gateway.url}/healthz`, `  docs:    ${gateway.url}/api/v1/docs`];

@@ -19,7 +19,7 @@ export interface RunningGateway {
  * Boots one gateway replica: database (migrated under the advisory lock), Tasker adapter,
  * app, socket. `config.tasker.apiUrl` must be known (sandbox mode fills it in first).
  */
-export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(config: Config, logger: Logger, accessLogger: Logger = logger): Promise<RunningGateway> {
   if (!config.tasker.apiUrl) throw new Error("startGateway: config.tasker.apiUrl is not set");
   const db = await openDatabase(config);
   if (db.migrations?.applied.length) logger.info({ applied: db.migrations.applied }, "migrations applied");
@@ -40,6 +40,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       relaxedSql: db.relaxedSql,
       config,
       logger,
+      accessLogger,
       adapter,
       boot: { id: randomUUID(), started_at: new Date().toISOString() },
     });

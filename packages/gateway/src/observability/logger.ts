@@ -46,6 +46,11 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+const stdout = (() => {
+  let stream: DestinationStream | null = null;
+  return () => (stream ??= pino.destination({ dest: 1, sync: false }));
+})();
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
@@ -55,7 +60,24 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? stdout(),
+  );
+}
+
+/**
+ * The access log (one line per request) has a fixed shape of ids, method, route template,
+ * status and duration, built in one place (app.ts) and never holding a header or body.
+ * It skips the redaction pass, which costs ~25 µs per line with the paths above.
+ */
+export function createAccessLogger(options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? "info",
+      base: { service: "nodedc-tasker-gateway", log: "access" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    options.destination ?? stdout(),
   );
 }
 

@@ -31,7 +31,7 @@ import { connect, openDatabase, type Database } from "../db/database";
 import type { GatewayDeps } from "../deps";
 import type { GatewayEnv } from "../http/context";
 import { GATEWAY_AUDIENCE, type LauncherRole } from "../auth/launcher-jwt";
-import { createLogger, createMemoryLogDestination } from "../observability/logger";
+import { createAccessLogger, createLogger, createMemoryLogDestination } from "../observability/logger";
 import { listen, type ListeningServer } from "../server";
 import { createTaskerAdapter, type TaskerAdapterWithClose } from "../tasker/index";
 import { createIsolatedDatabase, type IsolatedDatabase } from "./isolated-database";
@@ -43,6 +43,11 @@ export interface TestStackOptions {
   sandboxRateLimitPerMin?: number;
   /** Log lines also go to stderr (debugging). */
   printLogs?: boolean;
+  /**
+   * Count the gateway's statements for `queryCount()` (default true). The counter uses
+   * postgres.js's `debug` hook, which captures a stack per query: benchmarks turn it off.
+   */
+  countQueries?: boolean;
 }
 
 export interface MintJwtInput {
@@ -130,7 +135,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     let queries = 0;
     const db: Database = await openDatabase(config, {
       useAppRole: isolated.kind === "postgres",
-      postgresOptions: { debug: () => void queries++ },
+      postgresOptions: options.countQueries === false ? {} : { debug: () => void queries++ },
     });
     cleanups.push(() => db.close());
     const adminSql = connect(isolated.url, { max: 2 });
@@ -149,7 +154,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       timeoutMs: config.tasker.timeoutMs,
     });
     cleanups.push(() => adapter.close());
-    const { app, deps } = buildApp({ sql: db.sql, relaxedSql: db.relaxedSql, config, logger, adapter });
+    const accessLogger = createAccessLogger({ level: config.logLevel, destination });
+    const { app, deps } = buildApp({ sql: db.sql, relaxedSql: db.relaxedSql, config, logger, accessLogger, adapter });
     handler = (req) => app.fetch(req);
 
     const mintJwt = async (input: MintJwtInput): Promise<string> => {
