@@ -71,9 +71,13 @@ export async function runMicro(b: Bench): Promise<void> {
 
     const measure = async (name: string, fn: (i: number) => Promise<unknown>, note: string, target?: (typeof TARGETS)[keyof typeof TARGETS]) => {
       try {
-        const s = summarise(await timeSequential(fn, opts));
+        for (let i = 0; i < opts.warmup; i++) await fn(-1 - i);
+        const cpu0 = process.cpuUsage();
+        const s = summarise(await timeSequential(fn, { ...opts, warmup: 0 }));
+        const cpu = process.cpuUsage(cpu0);
+        const cpuMs = (cpu.user + cpu.system) / 1000 / s.n;
         stats[name] = s;
-        b.results.add(S, `${name} p50`, s.p50, "ms", { ...(target ? { target } : {}), note: `p99 ${s.p99.toFixed(3)} ms, n=${s.n}; ${note}` });
+        b.results.add(S, `${name} p50`, s.p50, "ms", { ...(target ? { target } : {}), note: `p99 ${s.p99.toFixed(3)} ms, Node CPU ${cpuMs.toFixed(3)} ms/call, n=${s.n}; ${note}` });
         b.log(`  micro ${name}: p50 ${s.p50.toFixed(3)} ms p99 ${s.p99.toFixed(3)} ms`);
       } catch (error) {
         b.results.na(S, `${name} p50`, `n/a: ${errorText(error)}`, target ? { target } : {});
