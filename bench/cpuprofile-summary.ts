@@ -30,6 +30,7 @@ for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 function label(id: number): string {
   const cf = nodes.get(id)!.callFrame;
   const url = cf.url;
+  if (url.includes("node_modules/.bench/")) return `src gateway bundle:${cf.functionName || "(anon)"}`;
   if (url.includes("node_modules/")) {
     const rest = url.split("node_modules/").pop()!;
     const parts = rest.split("/");
