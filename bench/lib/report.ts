@@ -58,7 +58,7 @@ export function viaTable(ways: WayColumn[]): string {
 
 function fmtValue(r: Row): string {
   if (r.value === null) return r.na ?? "n/a";
-  const v = Math.abs(r.value) >= 1000 ? r.value.toFixed(0) : Math.abs(r.value) >= 10 ? r.value.toFixed(1) : r.value.toFixed(3);
+  const v = Number.isInteger(r.value) || Math.abs(r.value) >= 1000 ? r.value.toFixed(0) : Math.abs(r.value) >= 10 ? r.value.toFixed(1) : r.value.toFixed(3);
   return `${v} ${r.unit}`.trim();
 }
 
