@@ -78,6 +78,32 @@ async function seedAudit(sql: Sql, from: number, to: number): Promise<void> {
   for (const i of indexes) await sql.unsafe(i.indexdef);
 }
 
+/**
+ * EXPLAIN ANALYZE of the agent page as the API runs it: with literals (the custom plan) and
+ * as the prepared statement postgres.js actually sends after a few executions (the generic
+ * plan, forced here), since the two can differ.
+ */
+async function explainAgentPage(sql: Sql, ownerId: string, agentId: string): Promise<{ ms: string; scan: string; genericMs: string; genericScan: string; lines: string[] }> {
+  const query = "SELECT * FROM audit_events WHERE owner_user_id = $1 AND agent_id = $2 ORDER BY occurred_at DESC, id DESC LIMIT $3";
+  const pick = (lines: string[]) => ({
+    ms: /Execution Time: ([\d.]+)/.exec(lines.join("\n"))?.[1] ?? "?",
+    scan: (lines.find((l) => /Index|Seq Scan|Bitmap/.test(l)) ?? "?").trim().replace(/^->\s*/, "").replace(/\s+\(cost.*$/, ""),
+  });
+  const custom = (await sql.unsafe(`EXPLAIN (ANALYZE, BUFFERS) ${query.replace("$1", `'${ownerId}'`).replace("$2", `'${agentId}'`).replace("$3", "101")}`)).map((r) =>
+    String(Object.values(r)[0]),
+  );
+  const generic = await sql.begin(async (tx) => {
+    await tx.unsafe("SET LOCAL plan_cache_mode = force_generic_plan");
+    await tx.unsafe(`PREPARE bench_agent_page (text, uuid, int) AS ${query}`);
+    const rows = await tx.unsafe(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_agent_page ('${ownerId}', '${agentId}', 101)`);
+    await tx.unsafe("DEALLOCATE bench_agent_page");
+    return rows.map((r) => String(Object.values(r)[0]));
+  });
+  const c = pick(custom);
+  const g = pick(generic);
+  return { ms: c.ms, scan: c.scan, genericMs: g.ms, genericScan: g.scan, lines: [...custom, "-- generic plan:", ...generic] };
+}
+
 export async function runScale(b: Bench): Promise<void> {
   const db = await freshPostgres({ migrate: true });
   try {
@@ -94,6 +120,7 @@ export async function runScale(b: Bench): Promise<void> {
     let auditRows = 0;
     let tokenRows = 1;
     const growth: Array<Record<string, number>> = [];
+    const plans: Record<number, string[]> = {};
     const q = { count: b.profile.scale.queries, warmup: Math.min(20, b.profile.scale.queries), maxMs: 10_000 };
     for (const size of b.profile.scale.auditSizes) {
       const t0 = Date.now();
@@ -109,9 +136,11 @@ export async function runScale(b: Bench): Promise<void> {
       const agentPage = summarise(await timeSequential(() => listers.byAgent(sql, probe!.id, probe!.owner_user_id), q));
       const ownerPage = summarise(await timeSequential(() => listers.byOwner(sql, probe!.id, probe!.owner_user_id), q));
       const label = `${(size / 1000).toLocaleString("en")}k audit rows, ${tokenRows.toLocaleString("en")} tokens`;
+      const plan = await explainAgentPage(sql, probe!.owner_user_id, probe!.id);
+      plans[size] = plan.lines;
       b.results.add(S, `token lookup (hit), ${label}`, tokHit.p50, "ms p50", { note: `p99 ${tokHit.p99.toFixed(3)} ms; miss p50 ${tokMiss.p50.toFixed(3)} ms` });
       b.results.add(S, `agent's latest 100 audit events, ${label}`, agentPage.p50, "ms p50", {
-        note: `p99 ${agentPage.p99.toFixed(3)} ms; owner's latest 100: p50 ${ownerPage.p50.toFixed(3)} ms; seeding took ${seedS.toFixed(1)} s`,
+        note: `p99 ${agentPage.p99.toFixed(3)} ms; server ${plan.ms} ms via ${plan.scan} (custom plan), ${plan.genericMs} ms via ${plan.genericScan} (generic plan of the prepared statement); owner's latest 100: p50 ${ownerPage.p50.toFixed(3)} ms; seeding took ${seedS.toFixed(1)} s`,
       });
       growth.push({ auditRows: size, tokens: tokenRows, tokenHitP50: tokHit.p50, tokenMissP50: tokMiss.p50, agentPageP50: agentPage.p50, ownerPageP50: ownerPage.p50, seedS });
       b.log(`  scale ${label}: token ${tokHit.p50.toFixed(3)} ms, agent page ${agentPage.p50.toFixed(3)} ms, owner page ${ownerPage.p50.toFixed(3)} ms (seed ${seedS.toFixed(1)} s)`);
@@ -120,14 +149,7 @@ export async function runScale(b: Bench): Promise<void> {
     const last = growth[growth.length - 1]!;
     b.results.add(S, `growth ${first.auditRows} → ${last.auditRows} rows: token lookup`, last.tokenHitP50! / first.tokenHitP50!, "×", { note: "1.0 = flat (B-tree on token_hash)" });
     b.results.add(S, `growth ${first.auditRows} → ${last.auditRows} rows: agent's latest 100`, last.agentPageP50! / first.agentPageP50!, "×", { note: `audit query: ${listers.source}` });
-    const plan = (
-      await sql.unsafe(
-        `EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM audit_events WHERE owner_user_id = '${probe!.owner_user_id}' AND agent_id = '${probe!.id}' ORDER BY occurred_at DESC, id DESC LIMIT 101`,
-      )
-    ).map((r) => String(Object.values(r)[0]));
-    const scan = plan.find((l) => /Index|Seq Scan|Bitmap/.test(l))?.trim() ?? "?";
-    b.results.add(S, `plan of the agent page at ${last.auditRows} rows`, Number(/Execution Time: ([\d.]+)/.exec(plan.join("\n"))?.[1] ?? Number.NaN), "ms server", { note: scan.replace(/\s+\(cost.*$/, "") });
-    b.results.keep("scale", { growth, auditSource: listers.source, plan });
+    b.results.keep("scale", { growth, auditSource: listers.source, plans });
   } finally {
     await db.close();
   }
