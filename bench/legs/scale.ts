@@ -83,7 +83,7 @@ async function seedAudit(sql: Sql, from: number, to: number): Promise<void> {
  * as the prepared statement postgres.js actually sends after a few executions (the generic
  * plan, forced here), since the two can differ.
  */
-async function explainAgentPage(sql: Sql, ownerId: string, agentId: string): Promise<{ ms: string; scan: string; genericMs: string; genericScan: string; lines: string[] }> {
+async function explainAgentPage(sql: Sql, ownerId: string, agentId: string): Promise<{ ms: string; scan: string; genericMs: string; genericScan: string; agentOnlyMs: string; agentOnlyScan: string; lines: string[] }> {
   const query = "SELECT * FROM audit_events WHERE owner_user_id = $1 AND agent_id = $2 ORDER BY occurred_at DESC, id DESC LIMIT $3";
   const pick = (lines: string[]) => ({
     ms: /Execution Time: ([\d.]+)/.exec(lines.join("\n"))?.[1] ?? "?",
@@ -99,9 +99,26 @@ async function explainAgentPage(sql: Sql, ownerId: string, agentId: string): Pro
     await tx.unsafe("DEALLOCATE bench_agent_page");
     return rows.map((r) => String(Object.values(r)[0]));
   });
+  // The same page filtered by agent_id alone (ownership checked beforehand): what the generic plan does then.
+  const agentOnly = await sql.begin(async (tx) => {
+    await tx.unsafe("SET LOCAL plan_cache_mode = force_generic_plan");
+    await tx.unsafe("PREPARE bench_agent_only (uuid, int) AS SELECT * FROM audit_events WHERE agent_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2");
+    const rows = await tx.unsafe(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_agent_only ('${agentId}', 101)`);
+    await tx.unsafe("DEALLOCATE bench_agent_only");
+    return rows.map((r) => String(Object.values(r)[0]));
+  });
   const c = pick(custom);
   const g = pick(generic);
-  return { ms: c.ms, scan: c.scan, genericMs: g.ms, genericScan: g.scan, lines: [...custom, "-- generic plan:", ...generic] };
+  const a = pick(agentOnly);
+  return {
+    ms: c.ms,
+    scan: c.scan,
+    genericMs: g.ms,
+    genericScan: g.scan,
+    agentOnlyMs: a.ms,
+    agentOnlyScan: a.scan,
+    lines: [...custom, "-- generic plan:", ...generic, "-- agent_id only, generic plan:", ...agentOnly],
+  };
 }
 
 export async function runScale(b: Bench): Promise<void> {
@@ -140,7 +157,7 @@ export async function runScale(b: Bench): Promise<void> {
       plans[size] = plan.lines;
       b.results.add(S, `token lookup (hit), ${label}`, tokHit.p50, "ms p50", { note: `p99 ${tokHit.p99.toFixed(3)} ms; miss p50 ${tokMiss.p50.toFixed(3)} ms` });
       b.results.add(S, `agent's latest 100 audit events, ${label}`, agentPage.p50, "ms p50", {
-        note: `p99 ${agentPage.p99.toFixed(3)} ms; server ${plan.ms} ms via ${plan.scan} (custom plan), ${plan.genericMs} ms via ${plan.genericScan} (generic plan of the prepared statement); owner's latest 100: p50 ${ownerPage.p50.toFixed(3)} ms; seeding took ${seedS.toFixed(1)} s`,
+        note: `p99 ${agentPage.p99.toFixed(3)} ms; server ${plan.ms} ms via ${plan.scan} (custom plan), ${plan.genericMs} ms via ${plan.genericScan} (generic plan of the prepared statement), ${plan.agentOnlyMs} ms via ${plan.agentOnlyScan} (generic, agent_id alone); owner's latest 100: p50 ${ownerPage.p50.toFixed(3)} ms; seeding took ${seedS.toFixed(1)} s`,
       });
       growth.push({ auditRows: size, tokens: tokenRows, tokenHitP50: tokHit.p50, tokenMissP50: tokMiss.p50, agentPageP50: agentPage.p50, ownerPageP50: ownerPage.p50, seedS });
       b.log(`  scale ${label}: token ${tokHit.p50.toFixed(3)} ms, agent page ${agentPage.p50.toFixed(3)} ms, owner page ${ownerPage.p50.toFixed(3)} ms (seed ${seedS.toFixed(1)} s)`);
