@@ -48,7 +48,8 @@ async function main(): Promise<void> {
       config.devDefaults.length ? `  DEV defaults in use: ${config.devDefaults.join(", ")}` : "",
       "",
       `  Pair the demo agent (code valid until ${demo.expiresAt.toISOString()}):`,
-      `    ${demo.command}`,
+      `    from this checkout:  ${demo.command.replace(/^npx /, "pnpm exec ")}`,
+      `    with npx:            ${demo.command}`,
       `  A new code any time: pnpm pairing-code`,
       "",
     );

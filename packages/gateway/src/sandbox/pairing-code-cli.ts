@@ -35,6 +35,7 @@ try {
   if (res.status !== 201) throw new Error(`creating the code answered ${res.status}: ${await res.text()}`);
   const { command, expires_at } = (await res.json()) as { command: string; expires_at: string };
   process.stderr.write(`Pairing code for "${DEMO_AGENT_NAME}" (valid until ${expires_at}):\n`);
+  process.stderr.write(`  from this checkout:  ${command.replace(/^npx /, "pnpm exec ")}\n  with npx:            `);
   process.stdout.write(`${command}\n`);
 } catch (error) {
   process.stderr.write(`pairing-code: ${(error as Error).message}\nIs the gateway running at ${config.publicUrl}? Start it with: pnpm start\n`);
