@@ -9,7 +9,7 @@ import type { Bench, SandboxInfo } from "./lib/context.ts";
 import { killAllNow, stopAll, track } from "./lib/children.ts";
 import { destroyAgents } from "./lib/http.ts";
 import { fileExists, ROOT } from "./lib/paths.ts";
-import { memoryOf, startTsServer } from "./lib/proc.ts";
+import { ask, memoryOf, startTsServer } from "./lib/proc.ts";
 import { FULL, SMOKE } from "./lib/profile.ts";
 import { cpuTable, latencyTable, loadTable, rowsTable, viaTable, type WayColumn } from "./lib/report.ts";
 import { errorText, Results } from "./lib/results.ts";
@@ -126,6 +126,7 @@ async function main(): Promise<void> {
   if (sandbox) {
     const s = sandbox;
     await leg("direct", async () => {
+      await ask(s.child, { cmd: "reset" });
       ways.direct!.figures = await measureWay("direct", withCpu(directOps(s), { sandbox: s.pid }), profile, b.log);
     });
 
@@ -138,6 +139,7 @@ async function main(): Promise<void> {
       results.add("Cold start and memory", "peer: spawn → initialize (median)", cs.medianMs, "ms", { note: `@makeplane/plane-mcp-server 0.1.5, n=${cs.samples.length}` });
       const peer = await startPeer(s);
       try {
+        await ask(s.child, { cmd: "reset" });
         ways.peer!.figures = await measureWay("peer", withCpu(peerOps(s, peer), { peer: peer.pid, sandbox: s.pid }), profile, b.log);
         const m = memoryOf(peer.pid ?? undefined);
         if (m) results.add("Cold start and memory", "peer: peak RSS after the load", m.hwmMb, "MB");

@@ -94,6 +94,7 @@ async function compareOne(b: Bench, s: SandboxInfo, w: WayOp, top: number, equiv
 /** Max VmRSS sampled while 200 callers keep the gateway busy, plus its peak since start. */
 async function rssUnder200(b: Bench, g: GatewayProcess, op: HttpOp): Promise<void> {
   const c = b.profile.rss200.callers;
+  const before = memoryOf(g.pid);
   let max = 0;
   const timer = setInterval(() => {
     const m = memoryOf(g.pid);
@@ -105,7 +106,7 @@ async function rssUnder200(b: Bench, g: GatewayProcess, op: HttpOp): Promise<voi
     if (m) max = Math.max(max, m.rssMb);
     b.results.add(MEM, `gateway (Postgres): RSS under ${c} concurrent callers`, max, "MB", {
       target: TARGETS.gatewayRss200,
-      note: `${op.name}, ${r.callsPerSec.toFixed(0)} calls/s, ${r.failed} failed; peak since start (VmHWM) ${m?.hwmMb.toFixed(1) ?? "?"} MB`,
+      note: `${op.name}, ${r.callsPerSec.toFixed(0)} calls/s, ${r.failed} failed; RSS just before ${before?.rssMb.toFixed(1) ?? "?"} MB (after all the other gateway legs); peak since start (VmHWM) ${m?.hwmMb.toFixed(1) ?? "?"} MB`,
     });
   } finally {
     clearInterval(timer);
@@ -128,6 +129,7 @@ async function mcpLegs(b: Bench, s: SandboxInfo, g: GatewayProcess, token: strin
   const mcp = await startMcp(g.url, token, b.profArgs);
   try {
     const ops = mcpOps(s, mcp);
+    await ask(s.child, { cmd: "reset" });
     // One agent works sequentially: RSS after a sequential mix of the four tools is what a user's laptop pays.
     const seq = b.profile.smoke ? 8 : 200;
     for (let i = 0; i < seq; i++) await ops[i % ops.length]!.call!(8_000_000 + i);
@@ -135,6 +137,7 @@ async function mcpLegs(b: Bench, s: SandboxInfo, g: GatewayProcess, token: strin
     if (afterSeq) b.results.add(MEM, `nodedc-tasker mcp: peak RSS after ${seq} sequential calls`, afterSeq.hwmMb, "MB", { target: TARGETS.mcpRss, note: "the four tools in turn, one at a time (how one agent uses it)" });
     ways.mcp!.figures = await measureWay("mcp", withCpu(ops, { mcp: mcp.pid, gateway: g.pid, sandbox: s.pid }), b.profile, b.log);
     // MCP vs REST and MCP vs the peer, call by call, so machine drift hits all three alike.
+    await ask(s.child, { cmd: "reset" });
     const peer = fileExists(PEER_ENTRY) ? await startPeer(s).catch(() => null) : null;
     try {
       const peerCalls = peer ? peerOps(s, peer) : [];
@@ -191,6 +194,7 @@ export async function runGatewayLegs(b: Bench, s: SandboxInfo, ways: Record<stri
     try {
       const cred = await createBenchAgent(g.url, g.jwtSecret, s);
       const ops = gatewayOps(s, g.url, cred.token, "gwpg");
+      await ask(s.child, { cmd: "reset" });
       ways.gatewayPg!.figures = await measureWay("gateway-pg", withCpu(ops, { gateway: g.pid, sandbox: s.pid }), b.profile, b.log);
       const dbName = new URL(db.url).pathname.slice(1);
       const admin = db.admin;
@@ -200,6 +204,7 @@ export async function runGatewayLegs(b: Bench, s: SandboxInfo, ways: Record<stri
         const [row] = await admin<{ c: string }[]>`SELECT xact_commit::text AS c FROM pg_stat_database WHERE datname = ${dbName}`;
         return row ? Number(row.c) : null;
       };
+      await ask(s.child, { cmd: "reset" });
       await upstreamComparison(b, s, ops, dbTransactions);
       await mcpLegs(b, s, g, cred.token, ways, ops);
       await rssUnder200(b, g, ops[0]!.http!.op);
@@ -222,6 +227,7 @@ export async function runGatewayLegs(b: Bench, s: SandboxInfo, ways: Record<stri
     const g = await startGateway({ label: "pglite", taskerUrl: s.url, taskerKey: s.keys.service!, databaseUrl: null, nodeArgs: b.profArgs });
     try {
       const cred = await createBenchAgent(g.url, g.jwtSecret, s);
+      await ask(s.child, { cmd: "reset" });
       ways.gatewayPglite!.figures = await measureWay("gateway-pglite", withCpu(gatewayOps(s, g.url, cred.token, "gwlite"), { gateway: g.pid, sandbox: s.pid }), b.profile, b.log);
       const m = memoryOf(g.pid);
       if (m) b.results.add(MEM, "gateway (PGlite, in process): peak RSS since start", m.hwmMb, "MB");

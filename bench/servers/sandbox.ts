@@ -8,6 +8,7 @@
  *   {cmd:"record", on}  → {ok}    start (clearing) or stop recording
  *   {cmd:"recorded"}    → {calls} what was recorded
  *   {cmd:"clear-log"}   → {ok}    empties the sandbox's own request log between legs
+ *   {cmd:"reset"}       → {ok}    back to the seeded fixture (same ids): every way starts from the same data
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -27,6 +28,7 @@ interface InProcessSandbox {
   workspaceSlug: string;
   keys: Record<string, string>;
   requestLog: { clear(): void };
+  reset(): void;
 }
 interface SandboxModule {
   createSandbox(opts: { rateLimitPerMin?: number; serviceApiKey?: string }): InProcessSandbox;
@@ -66,6 +68,9 @@ try {
       process.send?.({ ok: true });
     } else if (m?.cmd === "recorded") {
       process.send?.({ calls: recording ?? [] });
+    } else if (m?.cmd === "reset") {
+      sandbox.reset();
+      process.send?.({ ok: true });
     } else if (m?.cmd === "clear-log") {
       sandbox.requestLog.clear();
       process.send?.({ ok: true });
