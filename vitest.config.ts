@@ -4,6 +4,9 @@ import { defineConfig } from "vitest/config";
 // repeats `smoke` on embedded PGlite and runs `journey` (the README's start command as a
 // child process, driven like Codex would) on its own.
 const exclude = ["**/node_modules/**", "**/dist/**"];
+// DESIGN §9 rule 1 suite-wide: every Tasker sandbox of the run appends its DELETE requests to
+// a ledger; the teardown fails the run on any not made by the sandbox's own DELETE tests.
+const globalSetup = ["test/setup/delete-ledger.global.ts"];
 
 export default defineConfig({
   test: {
@@ -11,6 +14,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          globalSetup,
           include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: [...exclude, "**/*.int.test.ts"],
           testTimeout: 20_000,
@@ -19,6 +23,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
+          globalSetup,
           include: ["packages/*/src/**/*.int.test.ts", "packages/*/test/**/*.test.ts"],
           exclude: [...exclude, "**/*.smoke.test.ts"],
           testTimeout: 60_000,
@@ -29,6 +34,7 @@ export default defineConfig({
       {
         test: {
           name: "smoke",
+          globalSetup,
           include: ["packages/*/test/**/*.smoke.test.ts"],
           exclude,
           testTimeout: 60_000,

@@ -3,6 +3,7 @@ import { buildSandboxApp, type SandboxAppDeps, type SandboxEnv } from "./app";
 import { FaultInjector } from "./faults/fault-injector";
 import { FIXTURE, seedFixture } from "./fixture";
 import { SlidingWindowLimiter } from "./rate-limit/sliding-window";
+import { attachDeleteLedger } from "./request-log/delete-ledger";
 import { RequestLog } from "./request-log/request-log";
 import { SandboxStore } from "./store/sandbox-store";
 
@@ -21,6 +22,12 @@ export interface SandboxOptions {
   controlRoutes?: boolean;
   /** Behave like self-hosted Plane ≤ 1.0.x: `/work-items/` → 404, only `/issues/` (§2, plane#8542). */
   legacyIssuesOnly?: boolean;
+  /**
+   * This instance exists to test the sandbox's own DELETE support: its DELETE requests are
+   * entered in the suite-wide ledger as `delete-testing` and do not fail the run (see
+   * request-log/delete-ledger.ts). Nothing but the sandbox's contract tests may set it.
+   */
+  deleteTesting?: boolean;
 }
 
 export interface SandboxKeys {
@@ -53,6 +60,7 @@ export interface InProcessSandbox {
 export function createSandbox(opts: SandboxOptions = {}): InProcessSandbox {
   const store = new SandboxStore();
   const requestLog = new RequestLog();
+  attachDeleteLedger(requestLog, { deleteTesting: opts.deleteTesting ?? false });
   const faults = new FaultInjector();
   const limiter = new SlidingWindowLimiter();
   const seedOptions = opts.serviceApiKey ? { serviceApiKey: opts.serviceApiKey } : {};

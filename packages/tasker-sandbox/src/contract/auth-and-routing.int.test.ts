@@ -152,7 +152,7 @@ describe("scoping by membership (PLANE_API §1)", () => {
 });
 
 describe("URL handling (PLANE_API §1, §2, §4)", () => {
-  const api = useHttpSandbox();
+  const api = useHttpSandbox({ deleteTesting: true });
 
   it("301 to the slashed URL for a slash-less one, query kept, for GET and POST alike", async () => {
     const get = await api.call(`${WS}/projects/${P.demo.id}/work-items?per_page=2`);

@@ -84,7 +84,7 @@ describe("fault injection over HTTP", () => {
 });
 
 describe("request log", () => {
-  const api = useHttpSandbox();
+  const api = useHttpSandbox({ deleteTesting: true });
 
   it("records method, path, query, user and key label — never the key — and the status", async () => {
     await api.call(`${ITEM}?fields=id`);

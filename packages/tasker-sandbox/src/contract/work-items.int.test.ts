@@ -8,7 +8,7 @@ const ITEMS = `${DEMO}/work-items/`;
 const MISSING = "11111111-2222-4333-8444-555555555555";
 
 describe("work item create (PLANE_API §3, §5)", () => {
-  const api = useHttpSandbox({ rateLimitPerMin: 10_000 });
+  const api = useHttpSandbox({ rateLimitPerMin: 10_000, deleteTesting: true });
 
   it("201 with defaults: backlog state, priority none, <p></p>, next sequence id; unknown keys ignored", async () => {
     const r = await api.call(ITEMS, { method: "POST", body: { name: "Fresh card", description: "ignored", bogus: 1 } });
@@ -242,7 +242,7 @@ describe("work item list, lookup and detail", () => {
 });
 
 describe("work item PATCH and DELETE", () => {
-  const api = useHttpSandbox({ rateLimitPerMin: 10_000 });
+  const api = useHttpSandbox({ rateLimitPerMin: 10_000, deleteTesting: true });
 
   it("labels and assignees REPLACE the set; omitted keys are untouched", async () => {
     const before = await api.call(`${ITEMS}${C.demo2}/`);

@@ -34,12 +34,19 @@ export class RequestLog {
   private items: RequestLogEntry[] = [];
   private nextSeq = 1;
   private dropped = 0;
+  private readonly listeners: ((entry: RequestLogEntry) => void)[] = [];
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+
+  /** Called with every entry as it is recorded; survives clear() (e.g. the DELETE ledger). */
+  onRecord(listener: (entry: RequestLogEntry) => void): void {
+    this.listeners.push(listener);
+  }
 
   record(entry: Omit<RequestLogEntry, "seq">): RequestLogEntry {
     const full = { seq: this.nextSeq++, ...entry };
     this.items.push(full);
+    for (const listener of this.listeners) listener(full);
     // Trim in batches so a full log stays O(1) amortised per request.
     if (this.items.length > this.capacity + Math.max(1, this.capacity >> 3)) {
       this.dropped += this.items.length - this.capacity;
