@@ -17,6 +17,7 @@ import { measureWay, withCpu } from "./lib/way.ts";
 import { coldStart, nodeStartFloor } from "./legs/cold-start.ts";
 import { directOps } from "./legs/direct.ts";
 import { measurePackage } from "./legs/package-size.ts";
+import { ensureCliBuilt } from "./lib/cli-build.ts";
 import { PEER_ENTRY, peerEnv, peerOps, startPeer } from "./legs/peer.ts";
 import { runGatewayLegs } from "./legs/gateway-legs.ts";
 import { runMicro } from "./legs/micro.ts";
@@ -105,6 +106,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function main(): Promise<void> {
+  await ensureCliBuilt(b.log).catch((error: unknown) => b.log(`  could not build the CLI: ${errorText(error)}`));
   await leg("package", () => measurePackage(b));
   await leg("node-floor", async () => {
     const floor = await nodeStartFloor(profile.coldStarts);
