@@ -6,13 +6,10 @@
  * TS source under tsx instead costs ~80 MB of RSS more (tsx's loader thread), which is not
  * what a deployment pays.
  */
-import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { PKG, ROOT } from "./paths.ts";
-
-const run = promisify(execFile);
 export const BUNDLE_DIR = join(PKG.gateway, "node_modules/.bench");
 
 export interface GatewayEntry {
@@ -24,17 +21,25 @@ export interface GatewayEntry {
 export async function prepareGatewayEntry(log: (s: string) => void): Promise<GatewayEntry | null> {
   const dist = join(PKG.gateway, "dist/main.js");
   if (existsSync(dist)) return { args: [dist], label: "node packages/gateway/dist/main.js" };
-  const esbuild = join(ROOT, "node_modules/.bin/esbuild");
-  if (!existsSync(esbuild)) return null;
+  // esbuild is not a root dependency: take the one tsx (a root devDependency) brings.
+  const fromTsx = createRequire(createRequire(join(ROOT, "package.json")).resolve("tsx/package.json"));
+  const esbuild = fromTsx("esbuild") as { build(opts: Record<string, unknown>): Promise<unknown> };
   const pkg = JSON.parse(readFileSync(join(PKG.gateway, "package.json"), "utf8")) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
   const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
     .filter((n) => !n.startsWith("@nodedc/"))
-    .flatMap((n) => [`--external:${n}`, `--external:${n}/*`]);
+    .flatMap((n) => [n, `${n}/*`]);
   mkdirSync(join(BUNDLE_DIR, "migrations"), { recursive: true });
   const out = join(BUNDLE_DIR, "main.mjs");
-  await run(esbuild, [join(PKG.gateway, "src/main.ts"), "--bundle", "--platform=node", "--format=esm", "--target=node20", ...external, `--outfile=${out}`, "--log-level=error"], {
-    cwd: PKG.gateway,
-    timeout: 60_000,
+  await esbuild.build({
+    entryPoints: [join(PKG.gateway, "src/main.ts")],
+    absWorkingDir: PKG.gateway,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    external,
+    outfile: out,
+    logLevel: "error",
   });
   cpSync(join(PKG.gateway, "src/db/migrations"), join(BUNDLE_DIR, "migrations"), { recursive: true });
   log(`  gateway bundled for the bench: ${out}`);
