@@ -26,6 +26,7 @@ import type { Sql } from "postgres";
 import { FIXTURE, startTaskerSandbox, type SandboxHandle } from "@nodedc/tasker-sandbox";
 import { routePath, ROUTES, type Agent, type Grant, type Scope } from "@nodedc/shared";
 import { buildApp } from "../app";
+import { assertNoSecretShapedLogLines } from "./log-secrets";
 import { loadConfig, type Config } from "../config/config";
 import { connect, openDatabase, type Database } from "../db/database";
 import type { GatewayDeps } from "../deps";
@@ -243,7 +244,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         return created.code;
       },
       http,
-      close: cleanup,
+      async close() {
+        await cleanup();
+        assertNoSecretShapedLogLines(memory.lines); // DESIGN §9 rule 3 in every stack-based test
+      },
     };
   } catch (error) {
     await cleanup();
