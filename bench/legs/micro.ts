@@ -134,21 +134,22 @@ export async function runMicro(b: Bench): Promise<void> {
       "claimIdempotency with a fresh key: one INSERT … ON CONFLICT … RETURNING",
     );
 
+    // One event shape for both audit measurements, so they differ only in the pool.
+    const auditEvent = (requestId: string) => ({
+      actor_type: "agent",
+      agent_id: agent!.id,
+      owner_user_id: "bench-owner",
+      project_id: project,
+      action: "tool.get_card",
+      tool: "get_card",
+      outcome: "allowed",
+      request_id: requestId,
+      details: { card_id: randomUUID() },
+    });
     const { recordAudit } = await gatewayModule<{ recordAudit(sql: Sql, e: Record<string, unknown>): Promise<unknown> }>("audit/record-audit.ts");
     await measure(
       "audit insert",
-      (i) =>
-        recordAudit(sql, {
-          actor_type: "agent",
-          agent_id: agent!.id,
-          owner_user_id: "bench-owner",
-          project_id: project,
-          action: "tool.get_card",
-          tool: "get_card",
-          outcome: "allowed",
-          request_id: `req-${i}`,
-          details: { card_id: randomUUID() },
-        }),
+      (i) => recordAudit(sql, auditEvent(`req-${i}`)),
       "recordAudit: one INSERT into the append-only audit_events (4 indexes), autocommit (fsync)",
     );
 
@@ -157,18 +158,7 @@ export async function runMicro(b: Bench): Promise<void> {
     try {
       await measure(
         "audit insert, synchronous_commit=off pool",
-        (i) =>
-          recordAudit(asyncPool, {
-            actor_type: "agent",
-            agent_id: agent!.id,
-            owner_user_id: "bench-owner",
-            project_id: project,
-            action: "tool.get_card",
-            tool: "get_card",
-            outcome: "allowed",
-            request_id: `req-off-${i}`,
-            details: { card_id: randomUUID() },
-          }),
+        (i) => recordAudit(asyncPool, auditEvent(`req-off-${i}`)),
         "the same INSERT on a pool opened with synchronous_commit=off: no wait for the WAL flush (a suggestion for reads' events; writes keep durable ones)",
       );
     } finally {

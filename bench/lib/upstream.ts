@@ -7,13 +7,9 @@ import type { ChildProcess } from "node:child_process";
 import { request } from "./http.ts";
 import { ask } from "./proc.ts";
 
-export interface RecordedCall {
-  method: string;
-  path: string;
-  body: string | null;
-  t0: number;
-  t1: number;
-}
+import type { RecordedCall } from "../servers/sandbox.ts";
+
+export type { RecordedCall };
 
 /**
  * Records the upstream requests of `fn`, once the sandbox is quiet (requests a load run left

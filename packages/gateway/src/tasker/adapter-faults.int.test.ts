@@ -8,26 +8,14 @@ import { createServer } from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import { FIXTURE, startTaskerSandbox } from "@nodedc/tasker-sandbox";
 import { createTaskerAdapter } from "./adapter.js";
-import { TaskerError } from "./errors.js";
 import { ManualClock } from "./manual-clock.test-support.js";
-import { ctx, isAllowedTaskerCall, useSandbox } from "./sandbox.test-support.js";
+import { ctx, isAllowedTaskerCall, rejection, useSandbox } from "./sandbox.test-support.js";
 import { EXTERNAL_SOURCE } from "./types.js";
 
 const S = useSandbox();
 const DEMO = FIXTURE.projects.demo.id;
 const CARD = FIXTURE.cards.demo1;
 const ITEM_PATH = new RegExp(`/work-items/${CARD}/$`);
-
-async function rejection(p: Promise<unknown>): Promise<TaskerError> {
-  const e = await p.then(
-    () => {
-      throw new Error("expected a TaskerError");
-    },
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(TaskerError);
-  return e as TaskerError;
-}
 
 async function closedPort(): Promise<number> {
   const server = createServer();

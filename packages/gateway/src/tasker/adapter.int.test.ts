@@ -6,24 +6,12 @@
 import { describe, expect, it } from "vitest";
 import { FIXTURE } from "@nodedc/tasker-sandbox";
 import type { TaskerCallEvent } from "./adapter-core.js";
-import { TaskerError } from "./errors.js";
-import { ctx, useSandbox } from "./sandbox.test-support.js";
+import { ctx, rejection, useSandbox } from "./sandbox.test-support.js";
 import { EXTERNAL_SOURCE } from "./types.js";
 
 const S = useSandbox();
 const DEMO = FIXTURE.projects.demo.id;
 const SECRET = FIXTURE.projects.secret.id;
-
-async function rejection(p: Promise<unknown>): Promise<TaskerError> {
-  const e = await p.then(
-    () => {
-      throw new Error("expected a TaskerError");
-    },
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(TaskerError);
-  return e as TaskerError;
-}
 
 describe("Tasker adapter — project metadata", () => {
   it("lists the projects the service key can see, never SECRET", async () => {

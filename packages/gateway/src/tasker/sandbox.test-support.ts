@@ -5,6 +5,7 @@ import { startTaskerSandbox } from "@nodedc/tasker-sandbox";
 import { createTaskerAdapter, type TaskerAdapterConfig, type TaskerAdapterWithClose } from "./adapter.js";
 import type { TaskerCallEvent } from "./adapter-core.js";
 import type { CallContext } from "./types.js";
+import { TaskerError } from "./errors.js";
 
 export type Sandbox = Awaited<ReturnType<typeof startTaskerSandbox>>;
 
@@ -29,6 +30,18 @@ export const ALLOWED_TASKER_CALLS: ReadonlyArray<[string, RegExp]> = [
 
 export function isAllowedTaskerCall(method: string, path: string): boolean {
   return ALLOWED_TASKER_CALLS.some(([m, re]) => m === method && re.test(path));
+}
+
+/** Awaits a call that must fail and returns its TaskerError (fails the test otherwise). */
+export async function rejection(p: Promise<unknown>): Promise<TaskerError> {
+  const e = await p.then(
+    () => {
+      throw new Error("expected a TaskerError");
+    },
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(TaskerError);
+  return e as TaskerError;
 }
 
 export function ctx(agent = "agent-a"): CallContext {

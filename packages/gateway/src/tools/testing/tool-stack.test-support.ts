@@ -19,7 +19,6 @@ export interface ToolAgent {
 }
 
 /** Parsed JSON of an answer; tests read arbitrary paths of it, so it is deliberately loose. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyJson = any;
 
 export interface CallResult {
