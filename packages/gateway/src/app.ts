@@ -13,6 +13,7 @@ import { notFound, onError } from "./http/on-error";
 import { requestId } from "./http/request-id";
 import { createJwtVerifier, type JwtVerifier } from "./auth/launcher-jwt";
 import { requireAgent } from "./auth/require-agent";
+import { AuthCache } from "./auth/auth-cache";
 import { requireUser } from "./auth/require-user";
 import { bindRecordAudit } from "./audit/record-audit";
 import { createRateLimiter } from "./rate-limit/rate-limiter";
@@ -44,6 +45,8 @@ export interface AppInput {
   /** Verifies Launcher JWTs (default from config.launcher). */
   verifyJwt?: JwtVerifier;
   boot?: { id: string; started_at: string };
+  /** Shared agent-auth rows (default: a new one per app). */
+  authCache?: AuthCache;
 }
 
 export interface BuiltApp {
@@ -57,6 +60,8 @@ export function createGatewayDeps(input: AppInput): GatewayDeps {
   const relaxedSql = input.relaxedSql ?? input.sql;
   const audit = bindRecordAudit(input.sql, relaxedSql);
   const ownerStatus = createOwnerStatusChecker(input.config.launcher, input.sql, input.logger, input.fetch);
+  const authCache = input.authCache ?? new AuthCache();
+  const agentAuth = { sql: input.sql, relaxedSql, config: input.config, logger: input.logger, audit, ownerStatus, cache: authCache };
   return {
     sql: input.sql,
     relaxedSql,
@@ -65,7 +70,9 @@ export function createGatewayDeps(input: AppInput): GatewayDeps {
     adapter: input.adapter,
     audit,
     rateLimiter: createRateLimiter(relaxedSql),
-    requireAgent: requireAgent({ sql: input.sql, relaxedSql, config: input.config, logger: input.logger, audit, ownerStatus }),
+    requireAgent: requireAgent(agentAuth),
+    requireAgentCached: requireAgent({ ...agentAuth, readFromCache: true }),
+    authCache,
   };
 }
 

@@ -6,6 +6,7 @@ import type { GatewayEnv } from "./http/context";
 import type { RecordAudit } from "./audit/record-audit";
 import type { RateLimiter } from "./rate-limit/rate-limiter";
 import type { TaskerAdapter } from "./tasker/types";
+import type { AuthCache } from "./auth/auth-cache";
 
 /**
  * What the core hands to route factories outside it (today: `toolRoutes(deps)` of
@@ -27,6 +28,13 @@ export interface GatewayDeps {
   audit: RecordAudit;
   /** Postgres-backed limits that hold across replicas. */
   rateLimiter: RateLimiter;
-  /** Agent-token auth: sets `c.get("agent")`, or answers 401/403 itself. */
+  /** Agent-token auth: sets `c.get("agent")`, or answers 401/403 itself. Always reads the database. */
   requireAgent: MiddlewareHandler<GatewayEnv>;
+  /**
+   * The same, answering from the auth cache when it can: only for routes that confirm
+   * `c.get("authEpoch")` before acting (tool calls, see tools/tool-runner.ts).
+   */
+  requireAgentCached: MiddlewareHandler<GatewayEnv>;
+  /** Agent-auth rows shared by both middlewares (auth/auth-cache.ts). */
+  authCache: AuthCache;
 }

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Sql } from "postgres";
 import type { Logger } from "pino";
 import { isWellFormedAgentToken, type Scope } from "@nodedc/shared";
@@ -10,6 +10,7 @@ import type { RecordAudit } from "../audit/record-audit";
 import type { OwnerStatusChecker } from "../owners/launcher-status";
 import { hashAgentToken } from "../tokens/secret-hash";
 import { findTokenForAuth, touchToken, type TokenAuthRow } from "../tokens/token-store";
+import type { AuthCache } from "./auth-cache";
 import { bearerCredential } from "./bearer";
 
 export interface RequireAgentOptions {
@@ -20,25 +21,37 @@ export interface RequireAgentOptions {
   logger: Logger;
   audit: RecordAudit;
   ownerStatus: OwnerStatusChecker;
+  /** Shared auth rows (auth/auth-cache.ts). Rows read from the database are stored in it. */
+  cache?: AuthCache;
+  /**
+   * Answer from `cache` when it holds the token. Only for routes that confirm the epoch
+   * before acting (the tool pipeline does, in its rate-limit statement).
+   */
+  readFromCache?: boolean;
 }
+
+type Verdict = { ok: true } | { ok: false; error: HttpError; reason: string };
 
 /**
  * Agent routes: an agent token (`ndca_…`) and nothing else (a Launcher JWT fails the
  * format check). The order matters for speed and for leaks:
  * 1. format + CRC32 checksum — garbage and JWTs are refused with no database query;
- * 2. HMAC-SHA256(TOKEN_PEPPER) → one indexed query for token, agent, owner and grants;
+ * 2. HMAC-SHA256(TOKEN_PEPPER) → the cached row, or one indexed query for token, agent,
+ *    owner and grants;
  * 3. unknown, revoked or expired token, revoked agent, annulled owner → the same 401;
  *    blocked owner (or unverifiable past the grace period) → 403 owner_inactive;
- *    paused agent → 403 agent_paused. Denials of a known agent are audited.
+ *    paused agent → 403 agent_paused. Denials of a known agent are audited, and are always
+ *    decided on a row read from the database, never on a cached one.
  * 4. last_used_at / last_seen_at are written at most once per LAST_SEEN_WRITE_INTERVAL_S.
- * Sets `c.get("agent")` (AgentContext) for the handlers.
+ * Sets `c.get("agent")` (AgentContext) and `c.get("authEpoch")` for the handlers.
  */
 export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<GatewayEnv> {
-  const { sql, config, logger, audit, ownerStatus } = options;
+  const { sql, config, logger, audit, ownerStatus, cache } = options;
   const relaxedSql = options.relaxedSql ?? sql;
   const touchIntervalMs = config.lastSeenWriteIntervalS * 1000;
+  const readFromCache = cache !== undefined && options.readFromCache === true;
 
-  async function deny(c: Parameters<MiddlewareHandler<GatewayEnv>>[0], row: TokenAuthRow, error: HttpError, reason: string): Promise<never> {
+  async function deny(c: Context<GatewayEnv>, row: TokenAuthRow, error: HttpError, reason: string): Promise<never> {
     try {
       await audit({
         actor_type: "agent",
@@ -57,26 +70,21 @@ export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<Ga
     throw error;
   }
 
-  return async function requireAgentMiddleware(c, next) {
-    const credential = bearerCredential(c);
-    if (!credential || !isWellFormedAgentToken(credential)) throw HttpError.unauthenticated();
-    const row = await findTokenForAuth(sql, hashAgentToken(config.tokenPepper, credential));
-    if (!row) {
-      logger.info({ request_id: c.get("requestId") }, "unknown agent token");
-      throw HttpError.unauthenticated();
+  async function judge(row: TokenAuthRow): Promise<Verdict> {
+    if (row.revoked_at) return { ok: false, error: HttpError.unauthenticated(), reason: "token_revoked" };
+    // `expired` is the database's verdict at read time; a cached row also expires by the clock.
+    if (row.expired || (row.expires_at !== null && row.expires_at.getTime() <= Date.now())) {
+      return { ok: false, error: HttpError.unauthenticated(), reason: "token_expired" };
     }
-    if (row.revoked_at) return deny(c, row, HttpError.unauthenticated(), "token_revoked");
-    if (row.expired) return deny(c, row, HttpError.unauthenticated(), "token_expired");
-    if (row.agent_status === "revoked") return deny(c, row, HttpError.unauthenticated(), "agent_revoked");
-
+    if (row.agent_status === "revoked") return { ok: false, error: HttpError.unauthenticated(), reason: "agent_revoked" };
     const verdict = await ownerStatus.effectiveStatus({
       user_id: row.owner_user_id,
       status: row.owner_status,
       status_checked_at: row.status_checked_at,
       status_unreachable_since: row.status_unreachable_since,
     });
-    if (verdict.status === "annulled") return deny(c, row, HttpError.unauthenticated(), "owner_annulled");
-    if (verdict.status === "blocked") return deny(c, row, HttpError.ownerInactive(), "owner_blocked");
+    if (verdict.status === "annulled") return { ok: false, error: HttpError.unauthenticated(), reason: "owner_annulled" };
+    if (verdict.status === "blocked") return { ok: false, error: HttpError.ownerInactive(), reason: "owner_blocked" };
     if (verdict.unverifiable) {
       const error = new HttpError(
         "owner_inactive",
@@ -85,11 +93,52 @@ export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<Ga
         {},
         true,
       );
-      return deny(c, row, error, "owner_status_unverifiable");
+      return { ok: false, error, reason: "owner_status_unverifiable" };
     }
-    if (row.agent_status === "paused") return deny(c, row, HttpError.agentPaused(), "agent_paused");
+    if (row.agent_status === "paused") return { ok: false, error: HttpError.agentPaused(), reason: "agent_paused" };
+    return { ok: true };
+  }
 
-    if (!row.last_used_at || Date.now() - row.last_used_at.getTime() >= touchIntervalMs) {
+  /** Reads the row from the database and refreshes the cache; null for an unknown token. */
+  async function readRow(key: string, hash: Buffer): Promise<TokenAuthRow | null> {
+    const row = await findTokenForAuth(sql, hash);
+    if (!cache) return row;
+    if (!row) {
+      cache.delete(key);
+      return null;
+    }
+    const previous = cache.get(key);
+    cache.set(key, row, row.auth_epoch, Math.max(previous?.touchedAt ?? 0, row.last_used_at?.getTime() ?? 0));
+    return row;
+  }
+
+  return async function requireAgentMiddleware(c, next) {
+    const credential = bearerCredential(c);
+    if (!credential || !isWellFormedAgentToken(credential)) throw HttpError.unauthenticated();
+    const hash = hashAgentToken(config.tokenPepper, credential);
+    const key = hash.toString("base64");
+
+    const cached = readFromCache ? cache!.get(key) : undefined;
+    let row = cached?.row ?? (await readRow(key, hash));
+    if (!row) {
+      logger.info({ request_id: c.get("requestId") }, "unknown agent token");
+      throw HttpError.unauthenticated();
+    }
+    let verdict = await judge(row);
+    let epoch = cached ? cached.epoch : null;
+    if (!verdict.ok && cached) {
+      // a cached row may be older than a resume or a new grant: decide a denial afresh
+      row = await readRow(key, hash);
+      epoch = null;
+      if (!row) throw HttpError.unauthenticated();
+      verdict = await judge(row);
+    }
+    if (!verdict.ok) return deny(c, row, verdict.error, verdict.reason);
+
+    const entry = cache?.get(key);
+    const lastTouch = entry ? entry.touchedAt : (row.last_used_at?.getTime() ?? 0);
+    if (Date.now() - lastTouch >= touchIntervalMs) {
+      if (entry) entry.touchedAt = Date.now();
       await touchToken(relaxedSql, row.token_id);
     }
     const agent: AgentContext = {
@@ -99,6 +148,7 @@ export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<Ga
       grants: row.grants.map((g) => ({ ...g, scopes: g.scopes as Scope[] })),
     };
     c.set("agent", agent);
+    c.set("authEpoch", epoch);
     await next();
   };
 }

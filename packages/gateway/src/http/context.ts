@@ -9,6 +9,12 @@ export interface GatewayVariables {
   user: LauncherUser;
   /** Set by requireAgent on agent routes. */
   agent: AgentContext;
+  /**
+   * Set by requireAgent with `agent`: the auth_epoch of the cached auth row it used, or null
+   * when the row was read from the database for this request. A tool call whose rate-limit
+   * statement sees another epoch is authenticated again (auth/auth-cache.ts).
+   */
+  authEpoch: string | null;
 }
 
 export interface GatewayEnv {

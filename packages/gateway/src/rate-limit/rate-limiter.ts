@@ -9,6 +9,12 @@ import type { RateLimitDecision } from "../pipeline/types";
 export interface RateLimiter {
   /** Counts one hit on `bucketKey` and says whether it fits `limitPerWindow` per `windowS` seconds. */
   consume(bucketKey: string, limitPerWindow: number, windowS: number): Promise<RateLimitDecision>;
+  /**
+   * Counts one hit on each bucket in ONE statement and reads the auth epoch in the same
+   * round trip: a tool call's only synchronous database statement before Tasker is called
+   * (auth/auth-cache.ts says why the epoch rides along). Bucket keys must differ.
+   */
+  consumeAll(buckets: readonly { key: string; limit: number }[], windowS: number): Promise<{ decisions: RateLimitDecision[]; authEpoch: string }>;
   /** Deletes windows that ended; returns how many rows went. */
   purgeExpired(): Promise<number>;
 }
@@ -45,6 +51,27 @@ export function createRateLimiter(sql: Sql, options: { purgeEvery?: number } = {
         remaining: Math.max(0, limitPerWindow - count),
         reset_s: Math.max(1, row!.reset_s),
       };
+    },
+    async consumeAll(buckets, windowS) {
+      if (!Number.isInteger(windowS) || windowS < 1) throw new RangeError("windowS must be a positive integer");
+      if (buckets.length === 0 || new Set(buckets.map((b) => b.key)).size !== buckets.length) throw new RangeError("buckets must be distinct and non-empty");
+      const keys = buckets.map((b) => b.key);
+      const rows = await sql<{ bucket: string; count: number; reset_s: number; auth_epoch: string }[]>`
+        WITH w AS (SELECT to_timestamp(floor(extract(epoch FROM now()) / ${windowS}) * ${windowS}) AS start),
+        hit AS (
+          INSERT INTO rate_limit_counters AS r (bucket, window_start, count, expires_at)
+          SELECT b.bucket, w.start, 1, w.start + make_interval(secs => ${windowS})
+          FROM w, unnest(${keys}::text[]) AS b(bucket)
+          ON CONFLICT (bucket, window_start) DO UPDATE SET count = r.count + 1
+          RETURNING r.bucket, r.count, ceil(extract(epoch FROM r.expires_at - now()))::int AS reset_s)
+        SELECT hit.bucket, hit.count, hit.reset_s, (SELECT epoch FROM auth_epoch)::text AS auth_epoch FROM hit`;
+      if ((calls += buckets.length) % purgeEvery < buckets.length) void limiter.purgeExpired().catch(() => {});
+      const byKey = new Map(rows.map((r) => [r.bucket, r]));
+      const decisions = buckets.map((b) => {
+        const row = byKey.get(b.key)!;
+        return { allowed: row.count <= b.limit, limit: b.limit, remaining: Math.max(0, b.limit - row.count), reset_s: Math.max(1, row.reset_s) };
+      });
+      return { decisions, authEpoch: rows[0]!.auth_epoch };
     },
     async purgeExpired() {
       const rows = await sql`DELETE FROM rate_limit_counters WHERE expires_at < now() - interval '1 minute' RETURNING 1`;

@@ -7,7 +7,7 @@ import { readJson } from "../http/validate";
 import { findTool, TOOLS } from "../tools/registry";
 import { describeTool } from "../tools/tool-descriptor";
 import type { ToolDeps, ToolSettings } from "../tools/tool-definition";
-import { runTool, tokenMayUse } from "../tools/tool-runner";
+import { runTool, StaleAuthError, tokenMayUse } from "../tools/tool-runner";
 import { startIdempotencyPurgeJob } from "../idempotency/purge-job";
 
 /** Defaults of the idempotency timing (not env-configurable yet). */
@@ -47,15 +47,16 @@ export function toolRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
     startIdempotencyPurgeJob(deps.sql, { onError: (error) => deps.logger.warn({ err: error }, "idempotency purge failed; retrying at the next tick") });
   }
   const routes = new Hono<GatewayEnv>();
-  routes.use("*", deps.requireAgent);
 
-  routes.get("/", (c) => {
+  // The list is read from the database; a call may be authenticated from the cache because
+  // runTool confirms the auth epoch before it decides anything.
+  routes.get("/", deps.requireAgent, (c) => {
     const agent = c.get("agent");
     c.header("Cache-Control", "no-store");
     return c.json({ tools: TOOLS.filter((t) => tokenMayUse(agent, t)).map(describeTool) });
   });
 
-  routes.post("/:name", async (c) => {
+  routes.post("/:name", deps.requireAgentCached, async (c) => {
     const agent = c.get("agent");
     const name = c.req.param("name");
     const tool = findTool(name);
@@ -76,13 +77,25 @@ export function toolRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
       throw new HttpError("tool_not_found", `no tool named ${JSON.stringify(name.slice(0, 64))}; GET /api/v1/tools lists the tools you may call`);
     }
     const body = await readJson(c, toolCallRequestSchema);
-    const response = await runTool(toolDeps, {
-      agent,
-      requestId: c.get("requestId"),
-      tool,
-      rawArguments: body.arguments,
-      headerKey: c.req.header(IDEMPOTENCY_HEADER),
-    });
+    const run = () =>
+      runTool(toolDeps, {
+        agent: c.get("agent"),
+        requestId: c.get("requestId"),
+        tool,
+        rawArguments: body.arguments,
+        headerKey: c.req.header(IDEMPOTENCY_HEADER),
+        authEpoch: c.get("authEpoch"),
+      });
+    let response;
+    try {
+      response = await run();
+    } catch (error) {
+      if (!(error instanceof StaleAuthError)) throw error;
+      // Something agent auth depends on changed since the cached row was read: decide again
+      // from the database (this may deny), then run the call on that fresh authentication.
+      await deps.requireAgent(c, async () => {});
+      response = await run();
+    }
     for (const [header, value] of Object.entries(response.headers)) c.header(header, value);
     c.header("Content-Type", "application/json; charset=utf-8");
     c.header("Cache-Control", "no-store");

@@ -106,6 +106,8 @@ export interface TokenAuthRow {
     project_name: string | null;
     scopes: string[];
   }[];
+  /** auth_epoch in the same snapshot as the row (0102_auth_epoch.sql; a bigint as text). */
+  auth_epoch: string;
 }
 
 export async function findTokenForAuth(sql: Db, tokenHash: Buffer): Promise<TokenAuthRow | null> {
@@ -119,7 +121,8 @@ export async function findTokenForAuth(sql: Db, tokenHash: Buffer): Promise<Toke
                        'grant_id', g.id, 'project_id', g.project_id, 'workspace_slug', g.workspace_slug,
                        'project_identifier', g.project_identifier, 'project_name', g.project_name, 'scopes', g.scopes)
                      ORDER BY g.created_at, g.id)
-                     FROM grants g WHERE g.agent_id = a.id), '[]'::json) AS grants
+                     FROM grants g WHERE g.agent_id = a.id), '[]'::json) AS grants,
+           (SELECT epoch FROM auth_epoch)::text AS auth_epoch
     FROM agent_tokens t
     JOIN agents a ON a.id = t.agent_id
     JOIN owners o ON o.user_id = a.owner_user_id

@@ -3,8 +3,9 @@ import type { z } from "zod";
 import type { ToolAnnotations, ToolName, ToolScope } from "@nodedc/shared";
 import type { Logger } from "pino";
 import type { RecordAudit } from "../audit/record-audit";
-import type { AgentContext, AgentGrantContext, RateLimitDecision } from "../pipeline/types";
+import type { AgentContext, AgentGrantContext } from "../pipeline/types";
 import type { CallContext, TaskerAdapter } from "../tasker/types";
+import type { RateLimiter } from "../rate-limit/rate-limiter";
 
 /**
  * Tools as data (STYLE rule 3): one definition per file, listed once in registry.ts.
@@ -16,7 +17,7 @@ export interface ToolDeps {
   tasker: TaskerAdapter;
   /** The core's audit writer; pass a transaction so the event commits with other rows. */
   audit: RecordAudit;
-  rateLimiter: { consume(bucketKey: string, limit: number, windowS: number): Promise<RateLimitDecision> };
+  rateLimiter: Pick<RateLimiter, "consumeAll">;
   logger: Pick<Logger, "error" | "warn" | "info">;
   settings: ToolSettings;
 }

@@ -21,9 +21,10 @@ import { isWriteTool, type AnyToolDefinition, type ToolCallContext, type ToolDep
 /**
  * The tool pipeline (DESIGN §2, issue 4). The core's requireAgent has already checked the
  * token, the agent's status and the owner's status. Then, in this order:
- *   tool exists (route) → scope → project granted (no Tasker call when not) → owner still
- *   a member of that Tasker project → per-token and per-owner rate limits → arguments →
- *   idempotency (writes) → handler (Tasker adapter) → output schema → audit.
+ *   tool exists (route) → per-token and per-owner rate limits, with the auth epoch in the
+ *   same statement (a stale cached authentication restarts the call) → scope → project
+ *   granted (no Tasker call when not) → owner still a member of that Tasker project →
+ *   arguments → idempotency (writes) → handler (Tasker adapter) → output schema → audit.
  * Denied and failed calls are audited too. Writes commit their `allowed` event before the
  * first Tasker write (WriteContext.beginWrite), and a `failed` one if the write fails.
  */
@@ -35,6 +36,8 @@ export interface ToolCall {
   rawArguments: Record<string, unknown>;
   /** The `Idempotency-Key` header, if any. */
   headerKey: string | undefined;
+  /** `c.get("authEpoch")`: set when `agent` came from the auth cache (must still be current). */
+  authEpoch?: string | null;
 }
 
 export interface ToolResponse {
@@ -72,6 +75,18 @@ function scopeMissing(tool: AnyToolDefinition, where: string): HttpError {
   );
 }
 
+/**
+ * Thrown before anything happens when the call was authenticated from the auth cache and
+ * the database's auth epoch has moved since: the route authenticates again from the
+ * database and runs the call anew (auth/auth-cache.ts).
+ */
+export class StaleAuthError extends Error {
+  constructor() {
+    super("the cached authentication of this call is stale");
+    this.name = "StaleAuthError";
+  }
+}
+
 export async function runTool(deps: ToolDeps, call: ToolCall): Promise<ToolResponse> {
   const { tool, agent } = call;
   let projectId: string | null = null;
@@ -80,8 +95,28 @@ export async function runTool(deps: ToolDeps, call: ToolCall): Promise<ToolRespo
     throw error;
   };
 
+  // rate limits, and the auth epoch in the same statement ---------------------------------
+  // First, so that every decision below stands on authentication confirmed as current.
+  const { decisions, authEpoch } = await deps.rateLimiter.consumeAll(
+    [
+      { key: `tools:token:${agent.token.id}`, limit: deps.settings.agentRateLimitPerMin },
+      { key: `tools:owner:${agent.owner.user_id}`, limit: deps.settings.ownerRateLimitPerMin },
+    ],
+    RATE_WINDOW_S,
+  );
+  if (call.authEpoch != null && call.authEpoch !== authEpoch) throw new StaleAuthError();
+  const [perToken, perOwner] = decisions as [RateLimitDecision, RateLimitDecision];
+  const refused: RateLimitDecision | undefined = !perToken.allowed ? perToken : !perOwner.allowed ? perOwner : undefined;
+  const decision = refused ?? (perOwner.remaining < perToken.remaining ? perOwner : perToken);
+  const limitHeaders = rateLimitHeaders(decision);
+  if (refused) {
+    const error = HttpError.rateLimited(refused.reset_s, { limit: refused.limit, window_s: RATE_WINDOW_S, bucket: refused === perToken ? "token" : "owner" });
+    await deny(new HttpError(error.code, error.message, error.details, { ...limitHeaders, ...error.headers }), { bucket: refused === perToken ? "token" : "owner" });
+  }
+  const withHeaders = (error: HttpError) => new HttpError(error.code, error.message, error.details, { ...limitHeaders, ...error.headers }, error.retryable);
+
   // scope → project granted → owner still a member ----------------------------------------
-  if (!tokenMayUse(agent, tool)) await deny(scopeMissing(tool, "in at least one granted project"));
+  if (!tokenMayUse(agent, tool)) await deny(withHeaders(scopeMissing(tool, "in at least one granted project")));
   let grant: AgentGrantContext | null = null;
   if (tool.projectScoped) {
     const raw = call.rawArguments.project_id;
@@ -91,26 +126,28 @@ export async function runTool(deps: ToolDeps, call: ToolCall): Promise<ToolRespo
       grant = agent.grants.find((g) => g.project_id.toLowerCase() === wanted) ?? null;
       if (!grant) {
         await deny(
-          new HttpError("project_not_granted", "this project is not granted to you; use a project_id from list_projects", { project_id: wanted }),
+          withHeaders(new HttpError("project_not_granted", "this project is not granted to you; use a project_id from list_projects", { project_id: wanted })),
           { project_id: wanted },
         );
       }
       projectId = grant!.project_id;
-      if (tool.scope !== "any" && !grant!.scopes.includes(tool.scope as Scope)) await deny(scopeMissing(tool, "in this project"));
+      if (tool.scope !== "any" && !grant!.scopes.includes(tool.scope as Scope)) await deny(withHeaders(scopeMissing(tool, "in this project")));
       const email = agent.owner.email;
       let member = false;
       try {
         member = email !== null && (await deps.tasker.isProjectMember({ agent_id: agent.agent.id, request_id: call.requestId }, grant!.project_id, email));
       } catch (error) {
-        if (isTaskerError(error)) await deny(httpErrorFromTasker(error, false), { stage: "membership_check" });
+        if (isTaskerError(error)) await deny(withHeaders(httpErrorFromTasker(error, false)), { stage: "membership_check" });
         throw error;
       }
       if (!member) {
         await deny(
-          new HttpError(
-            "project_not_granted",
-            "your owner is no longer an active member of this Tasker project, so the grant cannot be used; ask your owner",
-            { project_id: grant!.project_id, reason: "owner_not_member" },
+          withHeaders(
+            new HttpError(
+              "project_not_granted",
+              "your owner is no longer an active member of this Tasker project, so the grant cannot be used; ask your owner",
+              { project_id: grant!.project_id, reason: "owner_not_member" },
+            ),
           ),
           { reason: "owner_not_member" },
         );
@@ -119,20 +156,7 @@ export async function runTool(deps: ToolDeps, call: ToolCall): Promise<ToolRespo
     // A missing or malformed project_id is reported by argument validation below.
   }
 
-  // rate limits --------------------------------------------------------------------------
-  const [perToken, perOwner] = await Promise.all([
-    deps.rateLimiter.consume(`tools:token:${agent.token.id}`, deps.settings.agentRateLimitPerMin, RATE_WINDOW_S),
-    deps.rateLimiter.consume(`tools:owner:${agent.owner.user_id}`, deps.settings.ownerRateLimitPerMin, RATE_WINDOW_S),
-  ]);
-  const refused: RateLimitDecision | undefined = !perToken.allowed ? perToken : !perOwner.allowed ? perOwner : undefined;
-  const decision = refused ?? (perOwner.remaining < perToken.remaining ? perOwner : perToken);
-  const limitHeaders = rateLimitHeaders(decision);
-  if (refused) {
-    const error = HttpError.rateLimited(refused.reset_s, { limit: refused.limit, window_s: RATE_WINDOW_S, bucket: refused === perToken ? "token" : "owner" });
-    await deny(new HttpError(error.code, error.message, error.details, { ...limitHeaders, ...error.headers }), { bucket: refused === perToken ? "token" : "owner" });
-  }
-  const withLimits = (error: HttpError) => new HttpError(error.code, error.message, error.details, { ...limitHeaders, ...error.headers }, error.retryable);
-  const denyHere = (error: HttpError, details?: Record<string, unknown>) => deny(withLimits(error), details);
+  const denyHere = (error: HttpError, details?: Record<string, unknown>) => deny(withHeaders(error), details);
 
   // arguments ----------------------------------------------------------------------------
   let rawArgs = call.rawArguments;
