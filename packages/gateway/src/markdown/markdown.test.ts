@@ -70,3 +70,13 @@ describe("Tasker HTML → markdown", () => {
     expect(sanitizeTaskerHtml('<table><tr><td onclick="x">a</td></tr></table>')).toBe("<table><tr><td>a</td></tr></table>");
   });
 });
+
+describe("htmlToMarkdown's memo of conversions", () => {
+  it("answers a repeated input with the same markdown, and still converts every distinct input", () => {
+    const html = `<p>memo <strong>check</strong> ${Math.random()}</p><script>alert(1)</script>`;
+    const first = htmlToMarkdown(html);
+    expect(first).toMatch(/^memo \*\*check\*\* 0\.\d+$/);
+    expect(htmlToMarkdown(html)).toBe(first);
+    expect(htmlToMarkdown(html.replace("check", "other"))).toMatch(/^memo \*\*other\*\*/);
+  });
+});

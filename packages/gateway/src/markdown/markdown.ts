@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
 import TurndownService from "turndown";
@@ -63,9 +64,29 @@ turndown.addRule("checkbox", {
   replacement: (_content, node) => ((node as unknown as { checked?: boolean }).checked ? "[x] " : "[ ] "),
 });
 
+/**
+ * Conversions already made, by exact input. Agents read the same cards and comments again
+ * and again (search, then get, then get after each edit), and one conversion costs two HTML
+ * parses (sanitize-html, then turndown's DOM): about a millisecond of CPU for a long card,
+ * the largest single item of a get_card. The function is pure, so a hit is exact. Bounded
+ * by characters held (keys and values), not by count, so huge descriptions cannot pile up.
+ */
+const converted = new LRUCache<string, string>({
+  maxSize: 4_000_000,
+  sizeCalculation: (markdown, html) => markdown.length + html.length + 64,
+});
+
 /** Tasker HTML → markdown for agents (sanitised first, our attribution footer dropped). */
 export function htmlToMarkdown(html: string | null | undefined): string {
   if (!html) return "";
+  const hit = converted.get(html);
+  if (hit !== undefined) return hit;
+  const markdown = convertHtml(html);
+  converted.set(html, markdown);
+  return markdown;
+}
+
+function convertHtml(html: string): string {
   const clean = sanitizeTaskerHtml(stripAttribution(html));
   if (clean.trim() === "" || clean.trim() === "<p></p>") return "";
   return turndown.turndown(clean).trim();
