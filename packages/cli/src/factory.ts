@@ -34,7 +34,6 @@ export interface FactoryOptions {
   nodePath?: string;
   now?: () => Date;
   keychain?: Keychain;
-  fetch?: typeof fetch;
 }
 
 export const USER_AGENT = `${CLI_NAME}/${CLI_VERSION} node/${process.versions.node} (${process.platform}; ${process.arch})`;
@@ -64,7 +63,6 @@ export function createDeps(options: FactoryOptions = {}): Deps {
         baseUrl,
         userAgent: USER_AGENT,
         ...(token ? { token } : {}),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
       }),
     tokenStore: () => ({ env, configDir, keychain: getKeychain }),
   };

@@ -178,7 +178,7 @@ export async function collectDoctor(opts: DoctorOptions, deps: Deps): Promise<Do
     } catch (error) {
       const detail =
         error instanceof GatewayUnreachableError ? `gateway ${ctx.gatewayUrl} is unreachable (${error.reason})` : explainGatewayFailure(error, { gatewayUrl: ctx.gatewayUrl });
-      add({ name: "gateway", status: "fail", detail, fix: "Check the URL, your network/VPN and proxy settings (Node's fetch ignores HTTPS_PROXY)." });
+      add({ name: "gateway", status: "fail", detail, fix: "Check the URL, your network/VPN and proxy settings (this CLI connects directly: it ignores HTTPS_PROXY)." });
     }
     if (reachable && token) {
       try {
