@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
 import type { Sql, TransactionSql } from "postgres";
+import { createAuditBatcher } from "./audit-batcher";
+import { auditRowOf, insertAuditEvents } from "./audit-insert";
 import type { AuditEventInput } from "../pipeline/types";
 
 /**
@@ -17,32 +20,17 @@ export interface RecordAuditOptions {
 }
 export type RecordAudit = (event: AuditEventInput, db?: AuditDb, options?: RecordAuditOptions) => Promise<{ id: string; occurred_at: Date }>;
 
-const SECRET_KEY = /token$|^token|secret|password|pepper|api_?key|^code$|pairing_code|authorization/i;
-
-function withoutSecrets(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((v) => withoutSecrets(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (SECRET_KEY.test(k) && !k.endsWith("_id")) continue;
-    out[k] = withoutSecrets(v, depth + 1);
-  }
-  return out;
-}
-
 export async function recordAudit(sql: AuditDb, event: AuditEventInput): Promise<{ id: string; occurred_at: Date }> {
-  const details = withoutSecrets(event.details ?? {}) as Record<string, unknown>;
-  const [row] = await sql<{ id: string; occurred_at: Date }[]>`
-    INSERT INTO audit_events (actor_type, actor_user_id, agent_id, owner_user_id, token_id, project_id,
-                              action, tool, outcome, error_code, request_id, details)
-    VALUES (${event.actor_type}, ${event.actor_user_id ?? null}, ${event.agent_id ?? null}, ${event.owner_user_id ?? null},
-            ${event.token_id ?? null}, ${event.project_id ?? null}, ${event.action}, ${event.tool ?? null},
-            ${event.outcome}, ${event.error_code ?? null}, ${event.request_id}, ${sql.json(details as never)})
-    RETURNING id, occurred_at`;
+  const [row] = await insertAuditEvents(sql, [auditRowOf(event, randomUUID())]);
   return row!;
 }
 
-/** recordAudit bound to the gateway's pools; a transaction may be passed per call. */
+/**
+ * recordAudit bound to the gateway's pools; a transaction may be passed per call. Events
+ * outside a transaction go through one group-commit batcher per pool (audit-batcher.ts).
+ */
 export function bindRecordAudit(sql: Sql, relaxedSql: Sql = sql): RecordAudit {
-  return (event, db, options) => recordAudit(db ?? (options?.durable === false ? relaxedSql : sql), event);
+  const durable = createAuditBatcher(sql);
+  const relaxed = relaxedSql === sql ? durable : createAuditBatcher(relaxedSql);
+  return (event, db, options) => (db ? recordAudit(db, event) : (options?.durable === false ? relaxed : durable).add(event));
 }

@@ -60,7 +60,8 @@ describe("the auth cache of tool calls", () => {
 
   it("an owner blocked elsewhere gets 403 owner_inactive at once", async () => {
     const a = await warmAgent("cache-owner");
-    const [{ owner }] = await t.stack.adminSql<{ owner: string }[]>`SELECT owner_user_id AS owner FROM agents WHERE id = ${a.id}`;
+    const [row] = await t.stack.adminSql<{ owner: string }[]>`SELECT owner_user_id AS owner FROM agents WHERE id = ${a.id}`;
+    const owner = row!.owner;
     await t.stack.adminSql`UPDATE owners SET status = 'blocked' WHERE user_id = ${owner}`;
     try {
       expect(await statusOf(a)).toEqual([403, "owner_inactive"]);

@@ -58,3 +58,31 @@ describe("Postgres rate limiter", () => {
     await expect(createRateLimiter(a).consume("t:bad", 1, 0)).rejects.toThrow(RangeError);
   });
 });
+
+describe("consumeAll: every bucket of a call and the auth epoch in one statement", () => {
+  it("counts each bucket against its own limit and returns the current auth epoch", async () => {
+    const limiter = createRateLimiter(a);
+    const buckets = [
+      { key: "all:token", limit: 2 },
+      { key: "all:owner", limit: 5 },
+    ];
+    const first = await limiter.consumeAll(buckets, 3600);
+    const second = await limiter.consumeAll(buckets, 3600);
+    const third = await limiter.consumeAll(buckets, 3600);
+    expect([first, second, third].map((r) => r.decisions.map((d) => [d.allowed, d.remaining]))).toEqual([
+      [[true, 1], [true, 4]],
+      [[true, 0], [true, 3]],
+      [[false, 0], [true, 2]],
+    ]);
+    const [row] = await b<{ epoch: string }[]>`SELECT epoch::text FROM auth_epoch`;
+    expect(third.authEpoch).toBe(row!.epoch);
+    await b`UPDATE auth_epoch SET epoch = epoch + 1`;
+    expect((await limiter.consumeAll([{ key: "all:other", limit: 1 }], 3600)).authEpoch).toBe(String(BigInt(row!.epoch) + 1n));
+  });
+
+  it("refuses duplicate or empty bucket lists", async () => {
+    const limiter = createRateLimiter(a);
+    await expect(limiter.consumeAll([], 60)).rejects.toThrow(RangeError);
+    await expect(limiter.consumeAll([{ key: "x", limit: 1 }, { key: "x", limit: 2 }], 60)).rejects.toThrow(RangeError);
+  });
+});
