@@ -20,6 +20,7 @@ import { measurePackage } from "./legs/package-size.ts";
 import { ensureCliBuilt } from "./lib/cli-build.ts";
 import { PEER_ENTRY, peerEnv, peerOps, startPeer } from "./legs/peer.ts";
 import { runGatewayLegs } from "./legs/gateway-legs.ts";
+import { DEPLOYED_NODE_OPTIONS } from "./lib/gateway-process.ts";
 import { runMicro } from "./legs/micro.ts";
 import { runScale } from "./legs/scale.ts";
 import { derive } from "./lib/derive.ts";
@@ -62,7 +63,7 @@ function report(): string {
   const parts = [
     `# pnpm bench${smoke ? " --smoke (tiny counts: proves every leg runs; figures are not meaningful)" : ""}`,
     `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${new Date().toISOString()}; load average at start ${loadAtStart}, at end ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`,
-    `gateway: ${String(results.raw.gatewayEntry ?? "not started")}; Postgres ${String((results.raw.micro as { server?: { v?: string } } | undefined)?.server?.v ?? "?")}`,
+    `gateway: ${String(results.raw.gatewayEntry ?? "not started")}, on Postgres with NODE_OPTIONS="${DEPLOYED_NODE_OPTIONS}" as in the Dockerfile; Postgres ${String((results.raw.micro as { server?: { v?: string } } | undefined)?.server?.v ?? "?")}`,
     "",
     viaTable(cols),
     "",

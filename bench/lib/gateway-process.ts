@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 import { track } from "./children.ts";
@@ -47,6 +47,15 @@ export function gatewayEntry(): GatewayEntry {
   return entry;
 }
 
+/** The image's NODE_OPTIONS (heap ceilings): the bench measures the gateway as it is deployed. */
+export const DEPLOYED_NODE_OPTIONS: string = (() => {
+  try {
+    return /^ENV NODE_OPTIONS="([^"]*)"/m.exec(readFileSync(join(ROOT, "Dockerfile"), "utf8"))?.[1] ?? "";
+  } catch {
+    return "";
+  }
+})();
+
 export async function startGateway(opts: { label: string; taskerUrl: string; taskerKey: string; databaseUrl: string | null; nodeArgs?: string[]; env?: Record<string, string> }): Promise<GatewayProcess> {
   if (!existsSync(GATEWAY_MAIN)) throw new Error("packages/gateway/src/main.ts not there yet");
   const port = await freePort();
@@ -73,6 +82,8 @@ export async function startGateway(opts: { label: string; taskerUrl: string; tas
     AGENT_RATE_LIMIT_PER_MIN: "1000000",
     OWNER_RATE_LIMIT_PER_MIN: "1000000",
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : { PGLITE_DATA_DIR: "memory://" }),
+    // PGlite's WASM heap lives in the same process: the ceilings are for the Postgres mode
+    ...(opts.databaseUrl && DEPLOYED_NODE_OPTIONS ? { NODE_OPTIONS: DEPLOYED_NODE_OPTIONS } : {}),
     ...opts.env,
   };
   const child = track(

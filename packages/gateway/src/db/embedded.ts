@@ -2,8 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
-import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import type { PGlite } from "@electric-sql/pglite";
 import { makeQueueProtocolSafe } from "./pglite-queue";
 
 /**
@@ -20,11 +19,15 @@ export interface EmbeddedPostgres {
   close(): Promise<void>;
 }
 
+// Loaded only when used: a gateway on a real Postgres never pays PGlite's ~12 MB of heap.
+const loadPglite = async () => (await import("@electric-sql/pglite")).PGlite;
+
 export async function startEmbeddedPostgres(dataDir: string, maxConnections = 20): Promise<EmbeddedPostgres> {
   const inMemory = dataDir.startsWith("memory://");
   const location = inMemory ? dataDir : resolve(dataDir);
   if (!inMemory) mkdirSync(location, { recursive: true });
-  const db = inMemory ? await createInMemory(location) : await PGlite.create(location);
+  const db = inMemory ? await createInMemory(location) : await (await loadPglite()).create(location);
+  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections });
   makeQueueProtocolSafe(server);
   await server.start();
@@ -59,6 +62,7 @@ const pgliteVersion: string = (() => {
 const TEMPLATE = join(tmpdir(), `nodedc-pglite-${pgliteVersion}-template.tar`);
 
 async function createInMemory(location: string): Promise<PGlite> {
+  const PGlite = await loadPglite();
   if (existsSync(TEMPLATE)) {
     try {
       return await PGlite.create(location, { loadDataDir: new Blob([readFileSync(TEMPLATE)]) });
