@@ -6,6 +6,7 @@
  * (DESIGN §9 rule 1), and it is not exported from the module.
  */
 
+import { EventEmitter } from "node:events";
 import { Pool } from "undici";
 import { TaskerError } from "./errors.js";
 import type { TaskerPath } from "./paths.js";
@@ -145,11 +146,13 @@ export class TaskerConnection {
   ): Promise<TaskerResponse | Failure> {
     await this.o.budget.acquire(x.agentId);
     x.attempts++;
-    const controller = new AbortController();
+    // undici takes an EventEmitter as the abort signal: an AbortController per request cost
+    // ~2 % of the gateway's CPU in profiles (AbortSignal construction is heavy in Node 20).
+    const abort = new EventEmitter();
     let timedOut = false;
     const timer = this.o.clock.setTimer(() => {
       timedOut = true;
-      controller.abort();
+      abort.emit("abort");
     }, this.o.timeoutMs);
     try {
       const res = await this.pool.request({
@@ -163,7 +166,7 @@ export class TaskerConnection {
           ...(body === undefined ? {} : { "content-type": "application/json" }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: controller.signal,
+        signal: abort,
       });
       const text = await res.body.text();
       const retryAfterS = parseRetryAfter(res.headers["retry-after"], this.o.clock.now());
