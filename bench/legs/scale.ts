@@ -27,13 +27,13 @@ type AuditLister = (sql: Sql, agentId: string, ownerId: string) => Promise<unkno
 
 /** The gateway's own audit listing (GET /audit-events: an owner asks for one agent's page, limit+1 rows) when it exists. */
 async function auditListers(): Promise<{ byAgent: AuditLister; byOwner: AuditLister; source: string }> {
-  const mod = await gatewayModule<{ queryAuditEvents?: (sql: Sql, f: Record<string, unknown>) => Promise<unknown[]> }>("audit/audit-query.ts").catch(() => null);
-  const query = mod?.queryAuditEvents;
-  if (query) {
+  const mod = await gatewayModule<{ listAuditEventsFor?: (sql: Sql, viewer: string | null, f: Record<string, unknown>) => Promise<unknown[]> }>("audit/audit-query.ts").catch(() => null);
+  const list = mod?.listAuditEventsFor;
+  if (list) {
     return {
-      byAgent: (sql, agentId, ownerId) => query(sql, { ownerUserId: ownerId, agentId, after: null, limit: 101 }),
-      byOwner: (sql, _a, ownerId) => query(sql, { ownerUserId: ownerId, after: null, limit: 101 }),
-      source: "audit/audit-query.ts queryAuditEvents, as GET /audit-events?agent_id= calls it for the owner (limit 100 + 1)",
+      byAgent: (sql, agentId, ownerId) => list(sql, ownerId, { agentId, after: null, limit: 101 }),
+      byOwner: (sql, _a, ownerId) => list(sql, ownerId, { after: null, limit: 101 }),
+      source: "audit/audit-query.ts listAuditEventsFor, as GET /audit-events?agent_id= calls it for the owner (limit 100 + 1)",
     };
   }
   return {

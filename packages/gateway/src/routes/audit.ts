@@ -4,7 +4,7 @@ import { auditQuerySchema, LIMITS, ROUTES } from "@nodedc/shared";
 import type { GatewayEnv } from "../http/context";
 import { readQuery } from "../http/validate";
 import { decodeCursor, pageOf } from "../http/cursor";
-import { auditView, queryAuditEvents } from "../audit/audit-query";
+import { auditView, listAuditEventsFor } from "../audit/audit-query";
 
 /** GET /audit-events: owners see events of their own agents, platform admins everything. */
 export function auditRoutes(deps: { sql: Sql; requireUser: MiddlewareHandler<GatewayEnv> }): Hono<GatewayEnv> {
@@ -14,8 +14,7 @@ export function auditRoutes(deps: { sql: Sql; requireUser: MiddlewareHandler<Gat
     const user = c.get("user");
     const q = readQuery(c, auditQuerySchema);
     const limit = q.limit ?? LIMITS.default_page_size;
-    const rows = await queryAuditEvents(deps.sql, {
-      ownerUserId: user.role === "platform_admin" ? null : user.user_id,
+    const rows = await listAuditEventsFor(deps.sql, user.role === "platform_admin" ? null : user.user_id, {
       agentId: q.agent_id,
       projectId: q.project_id,
       action: q.action,
