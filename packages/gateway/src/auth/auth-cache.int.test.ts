@@ -42,6 +42,17 @@ describe("the auth cache of tool calls", () => {
     expect(await statusOf(a)).toEqual([401, "unauthenticated"]);
   });
 
+  it("a revoked token gets its 401 even where the call would fail anyway (unknown tool, malformed body)", async () => {
+    const a = await warmAgent("cache-early-errors");
+    expect((await t.call(a, "no_such_tool", {})).status).toBe(404);
+    expect((await t.call(a, "whoami", {}, { rawBody: "{not json" })).status).toBe(422);
+    await t.stack.adminSql`UPDATE agent_tokens SET revoked_at = now() WHERE id = ${a.tokenId}`;
+    const unknown = await t.call(a, "no_such_tool", {});
+    expect([unknown.status, unknown.body?.error?.code]).toEqual([401, "unauthenticated"]);
+    const malformed = await t.call(a, "whoami", {}, { rawBody: "{not json" });
+    expect([malformed.status, malformed.body?.error?.code]).toEqual([401, "unauthenticated"]);
+  });
+
   it("a token that expires by the clock alone is refused without any change in the database", async () => {
     const a = await warmAgent("cache-expiry");
     await t.stack.adminSql`UPDATE agent_tokens SET expires_at = now() + interval '800 milliseconds' WHERE id = ${a.tokenId}`;

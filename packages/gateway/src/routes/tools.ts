@@ -58,10 +58,16 @@ export function toolRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
   });
 
   routes.post("/:name", deps.requireAgentCached, async (c) => {
-    const agent = c.get("agent");
+    // An answer given before runTool confirms the auth epoch (unknown tool, bad body) must
+    // not stand in for a 401 or 403: when the row came from the cache, ask the database first.
+    const confirmAuth = async () => {
+      if (c.get("authEpoch") !== null) await deps.requireAgent(c, async () => {});
+    };
     const name = c.req.param("name");
     const tool = findTool(name);
     if (!tool) {
+      await confirmAuth();
+      const agent = c.get("agent");
       await deps
         .audit({
           actor_type: "agent",
@@ -77,7 +83,13 @@ export function toolRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
         .catch((e) => deps.logger.error({ err: e }, "audit of an unknown tool call failed"));
       throw new HttpError("tool_not_found", `no tool named ${JSON.stringify(name.slice(0, 64))}; GET /api/v1/tools lists the tools you may call`);
     }
-    const body = await readJson(c, toolCallRequestSchema);
+    let body;
+    try {
+      body = await readJson(c, toolCallRequestSchema);
+    } catch (error) {
+      await confirmAuth();
+      throw error;
+    }
     const run = () =>
       runTool(toolDeps, {
         agent: c.get("agent"),
