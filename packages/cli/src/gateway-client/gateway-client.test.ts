@@ -193,14 +193,19 @@ describe("gateway client over node:http", () => {
     expect(await rejection(client("not a url").healthz())).toMatchObject({ reason: "invalid URL" });
   });
 
-  it("retries a GET once when the server dropped the pooled socket", async () => {
+  /** A server that drops the second request (it arrives on the kept-alive socket) without an answer. */
+  async function serveDroppingTheSecond() {
     let calls = 0;
     const gw = await serve((req, res) => {
       calls++;
-      // The second request arrives on the kept-alive socket: drop it without an answer.
       if (calls === 2) req.socket.destroy();
       else json(res, 200, { calls });
     });
+    return { gw, calls: () => calls };
+  }
+
+  it("retries a GET once when the server dropped the pooled socket", async () => {
+    const { gw } = await serveDroppingTheSecond();
     const gateway = client(gw.url);
     await gateway.healthz();
     expect((await gateway.healthz()).body).toEqual({ calls: 3 });
@@ -208,16 +213,11 @@ describe("gateway client over node:http", () => {
   });
 
   it("does not repeat a POST without an idempotency key", async () => {
-    let calls = 0;
-    const gw = await serve((req, res) => {
-      calls++;
-      if (calls === 2) req.socket.destroy();
-      else json(res, 200, { calls });
-    });
+    const { gw, calls } = await serveDroppingTheSecond();
     const gateway = client(gw.url);
     await gateway.healthz();
     expect(await rejection(gateway.callTool("list_projects", {}))).toMatchObject({ reason: "ECONNRESET" });
-    expect(calls).toBe(2);
+    expect(calls()).toBe(2);
   });
 
   it("an idle keep-alive socket does not keep a finished process alive", async () => {

@@ -1,5 +1,6 @@
 import type { Sql, TransactionSql } from "postgres";
 import type { AuditEventInput } from "../pipeline/types";
+import type { AuditRow } from "./audit-query";
 
 /** The INSERTs of audit events, one row or many in one statement. */
 type Db = Sql | TransactionSql;
@@ -18,21 +19,7 @@ function withoutSecrets(value: unknown, depth = 0): unknown {
 }
 
 /** One audit_events row as inserted (ids are made here, so a batch maps its rows back exactly). */
-export interface AuditRowInput {
-  id: string;
-  actor_type: string;
-  actor_user_id: string | null;
-  agent_id: string | null;
-  owner_user_id: string | null;
-  token_id: string | null;
-  project_id: string | null;
-  action: string;
-  tool: string | null;
-  outcome: string;
-  error_code: string | null;
-  request_id: string;
-  details: Record<string, unknown>;
-}
+export type AuditRowInput = Omit<AuditRow, "occurred_at" | "cursor_ts">;
 
 export function auditRowOf(event: AuditEventInput, id: string): AuditRowInput {
   return {
