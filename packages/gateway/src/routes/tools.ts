@@ -17,7 +17,6 @@ export const IDEMPOTENCY_WAIT_MS = 5_000;
 export function toolDepsFrom(deps: GatewayDeps, overrides: Partial<ToolSettings> = {}): ToolDeps {
   return {
     sql: deps.sql,
-    relaxedSql: deps.relaxedSql,
     tasker: deps.adapter,
     audit: deps.audit,
     rateLimiter: deps.rateLimiter,

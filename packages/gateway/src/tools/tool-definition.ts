@@ -14,14 +14,6 @@ import type { RateLimiter } from "../rate-limit/rate-limiter";
  */
 export interface ToolDeps {
   sql: Sql;
-  /**
-   * `synchronous_commit = off` (db/database.ts): the idempotency record's writes. None of
-   * them needs its own WAL flush: before any Tasker write the durable audit event commits,
-   * and a commit flushes all WAL before it, the claim and its progress included. A record
-   * lost to a crash before that point stands for no Tasker write; after the write, a lost
-   * completion leaves the lease to expire and the retry reconciles (tool-runner.ts).
-   */
-  relaxedSql: Sql;
   tasker: TaskerAdapter;
   /** The core's audit writer; pass a transaction so the event commits with other rows. */
   audit: RecordAudit;

@@ -294,7 +294,7 @@ async function runWrite(
     call.agent.agent.id,
     key,
     () =>
-      claimIdempotency(deps.relaxedSql, {
+      claimIdempotency(deps.sql, {
         agent_id: call.agent.agent.id,
         key,
         tool: call.tool.name,
@@ -354,9 +354,8 @@ async function executeClaimedWrite(
     async beginWrite(details, progress) {
       // Two autocommit statements, in this order, both committed before Tasker is called:
       // a crash between them leaves no Tasker write behind, so they need no transaction
-      // (and stay clear of the embedded PGlite's shared session). The durable audit commit
-      // also flushes the relaxed claim and progress written before it (ToolDeps.relaxedSql).
-      if (progress) await saveIdempotencyProgress(deps.relaxedSql, record.id, progress);
+      // (and stay clear of the embedded PGlite's shared session).
+      if (progress) await saveIdempotencyProgress(deps.sql, record.id, progress);
       await deps.audit({ ...auditBase(call, projectId), outcome: "allowed", details: { ...details, ...idem } });
       begun = true;
     },
@@ -373,8 +372,8 @@ async function executeClaimedWrite(
     // retry then reconciles instead of writing twice. Otherwise forget the claim.
     const keep = (begun && isAmbiguousWriteFailure(error)) || record.attempts > 1 || (begun && known?.code === "internal");
     try {
-      if (keep) await expireIdempotencyLease(deps.relaxedSql, record.id);
-      else await releaseIdempotency(deps.relaxedSql, record.id);
+      if (keep) await expireIdempotencyLease(deps.sql, record.id);
+      else await releaseIdempotency(deps.sql, record.id);
     } catch (e) {
       deps.logger.error({ err: e, request_id: call.requestId }, "could not settle the idempotency record after a failure");
     }
@@ -392,7 +391,7 @@ async function executeClaimedWrite(
   // The answer does not wait for this commit: if it were lost (crash), the record stays in
   // flight, and once its lease ends a retry reconciles through the external ref (same card,
   // same comment). Duplicates arriving meanwhile wait for it (claimOrWait).
-  completeIdempotency(deps.relaxedSql, record.id, { status: 200, body: bodyText, card_id: ctx.touched.card_id }).catch((e) =>
+  completeIdempotency(deps.sql, record.id, { status: 200, body: bodyText, card_id: ctx.touched.card_id }).catch((e) =>
     deps.logger.error({ err: e, request_id: call.requestId }, "could not store the idempotent answer; a retry will reconcile"),
   );
   return { status: 200, bodyText, headers };
