@@ -5,7 +5,8 @@
  * under the same machine noise. Latency: the builds' calls interleaved one by one at one
  * caller (p50/p95 after 100 warm-up rounds). Throughput: 64 callers for 5 s per build, in
  * two alternating rounds. Entries are bundles run with node (cwd packages/gateway), e.g. a
- * baseline built in a git worktree — docs/PERFORMANCE.md shows the commands.
+ * baseline built in a git worktree — docs/PERFORMANCE.md shows the commands. Each runs as
+ * `pnpm bench` runs the gateway, with the Dockerfile's NODE_OPTIONS.
  */
 import { join } from "node:path";
 import { startTsServer } from "./lib/proc.ts";
