@@ -63,6 +63,13 @@ describe("loadConfig", () => {
     expect(problemsOf({ NODE_ENV: "prod" }).join()).toMatch(/NODE_ENV/);
   });
 
+  it("takes TASKER_WEB_URL as an http(s) URL without its trailing slash, and nothing else", () => {
+    expect(loadConfig({}).tasker.webUrl).toBeNull();
+    expect(loadConfig({ TASKER_WEB_URL: "https://tasker.example.com/" }).tasker.webUrl).toBe("https://tasker.example.com");
+    expect(problemsOf({ TASKER_WEB_URL: "javascript:alert(1)" }).join()).toMatch(/TASKER_WEB_URL/);
+    expect(problemsOf({ TASKER_WEB_URL: "ftp://tasker.example.com" }).join()).toMatch(/TASKER_WEB_URL/);
+  });
+
   it("boots in production with real secrets", () => {
     const config = loadConfig(REAL);
     expect(config.mode).toBe("gateway");
@@ -102,7 +109,7 @@ describe("loadConfig", () => {
   it("names every documented variable in one schema", () => {
     for (const name of [
       "PORT", "HOST", "PUBLIC_URL", "DATABASE_URL", "PGLITE_DATA_DIR", "TASKER_API_URL", "TASKER_API_KEY",
-      "TASKER_WORKSPACE_SLUG", "TASKER_RATE_LIMIT_PER_MIN", "TASKER_TIMEOUT_MS", "TASKER_SANDBOX_RATE_LIMIT_PER_MIN",
+      "TASKER_WORKSPACE_SLUG", "TASKER_WEB_URL", "TASKER_RATE_LIMIT_PER_MIN", "TASKER_TIMEOUT_MS", "TASKER_SANDBOX_RATE_LIMIT_PER_MIN",
       "LAUNCHER_JWT_SECRET", "LAUNCHER_JWKS_URL", "LAUNCHER_JWT_ISSUER", "LAUNCHER_API_URL", "OWNER_STATUS_TTL_S",
       "OWNER_STATUS_GRACE_S", "TOKEN_PEPPER", "AGENT_RATE_LIMIT_PER_MIN", "OWNER_RATE_LIMIT_PER_MIN",
       "PAIRING_RATE_LIMIT_PER_IP_PER_MIN", "PAIRING_RATE_LIMIT_GLOBAL_PER_MIN", "LOG_LEVEL", "NODE_ENV", "NODEDC_MODE",

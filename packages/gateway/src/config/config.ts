@@ -21,6 +21,8 @@ export interface Config {
     /** null in sandbox mode until the sandbox has started and its URL is known. */
     apiUrl: string | null;
     apiKey: string;
+    /** Tasker's web app, for the `url` of cards; null → cards carry none. */
+    webUrl: string | null;
     workspaceSlug: string;
     rateLimitPerMin: number;
     timeoutMs: number;
@@ -126,6 +128,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     tasker: {
       apiUrl: env.TASKER_API_URL?.replace(/\/+$/, "") ?? null,
       apiKey: taskerKey!,
+      webUrl: env.TASKER_WEB_URL?.replace(/\/+$/, "") ?? null,
       workspaceSlug: env.TASKER_WORKSPACE_SLUG,
       rateLimitPerMin: env.TASKER_RATE_LIMIT_PER_MIN,
       timeoutMs: env.TASKER_TIMEOUT_MS,

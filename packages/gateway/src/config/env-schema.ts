@@ -37,6 +37,8 @@ export const envSchema = z.object({
   TASKER_API_URL: optionalUrl,
   /** The gateway's service key for Tasker; agents never see it. DEV default in sandbox. */
   TASKER_API_KEY: optionalString,
+  /** Tasker's web app (e.g. https://tasker.example.com): set → cards carry a `url` humans can open. */
+  TASKER_WEB_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The single Tasker workspace this gateway serves. */
   TASKER_WORKSPACE_SLUG: z.string().min(1).default("nodedc"),
   /** Upstream budget per service key (Plane's default is 60/min). */

@@ -26,7 +26,7 @@ export function toolDepsFrom(deps: GatewayDeps, overrides: Partial<ToolSettings>
       ownerRateLimitPerMin: deps.config.limits.ownerPerMin,
       idempotencyLeaseS: IDEMPOTENCY_LEASE_S,
       idempotencyWaitMs: IDEMPOTENCY_WAIT_MS,
-      taskerWebUrl: null,
+      taskerWebUrl: deps.config.tasker.webUrl,
       workspaceSlug: deps.config.tasker.workspaceSlug,
       ...overrides,
     },

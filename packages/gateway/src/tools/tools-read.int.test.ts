@@ -71,6 +71,24 @@ describe("read tools over HTTP", () => {
     expect(Array.isArray(byUuid.body.result.comments)).toBe(true);
     expect(Array.isArray(byUuid.body.result.activity)).toBe(true);
     expect(byUuid.body.result.sessions).toEqual([]);
+    // no TASKER_WEB_URL in this stack: no link to invent
+    expect(card).not.toHaveProperty("url");
+  });
+
+  it("with TASKER_WEB_URL, every card carries the link a human opens in Tasker", async () => {
+    const web = await startToolStack({ env: { TASKER_WEB_URL: "https://tasker.example.com/" } });
+    try {
+      const reader = await web.agentWith([{ project: "DEMO", scopes: ["cards:read"] }]);
+      const got = await web.call(reader, "get_card", { project_id: DEMO, card: "DEMO-1" });
+      expect(got.status, got.text).toBe(200);
+      const card = got.body.result.card;
+      expect(card.url).toBe(`https://tasker.example.com/nodedc/projects/${DEMO}/issues/${card.id}`);
+      const found = await web.call(reader, "search_cards", { project_id: DEMO });
+      expect(found.body.result.cards.length).toBeGreaterThan(0);
+      expect(found.body.result.cards.every((c: { url?: string; id: string }) => c.url === `https://tasker.example.com/nodedc/projects/${DEMO}/issues/${c.id}`)).toBe(true);
+    } finally {
+      await web.stack.close();
+    }
   });
 
   it("get_card of a card of ANOTHER project with a granted project id → 404, same as a missing card", async () => {
