@@ -24,7 +24,7 @@ interface Pending {
 
 export function createAuditBatcher(sql: Sql, options: { maxBatch?: number } = {}): AuditBatcher {
   const maxBatch = options.maxBatch ?? 200;
-  let queue: Pending[] = [];
+  const queue: Pending[] = [];
   let running = false;
 
   async function write(batch: Pending[]): Promise<void> {
@@ -43,13 +43,8 @@ export function createAuditBatcher(sql: Sql, options: { maxBatch?: number } = {}
   }
 
   async function drain(): Promise<void> {
-    running = true;
     try {
-      while (queue.length > 0) {
-        const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
-        queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
-        await write(batch);
-      }
+      while (queue.length > 0) await write(queue.splice(0, maxBatch));
     } finally {
       running = false;
     }
