@@ -3,6 +3,7 @@ import { scopeSchema, type ToolScope } from "./scopes";
 import { timestampSchema, userIdSchema, uuidSchema } from "./api-common";
 import { sessionGrantSchema } from "./api-pairing";
 import { agentStatusSchema } from "./api-agents";
+import { storableText } from "./text";
 
 export const toolAnnotationsSchema = z.object({
   title: z.string().optional(),
@@ -35,6 +36,6 @@ export const agentSessionSchema = z.object({
 export type AgentSession = z.infer<typeof agentSessionSchema>;
 
 export const toolCallRequestSchema = z.strictObject({
-  arguments: z.record(z.string(), z.unknown()).default({}),
+  arguments: z.record(storableText(), z.unknown()).default({}),
 });
 export const toolCallResponseSchema = z.object({ result: z.record(z.string(), z.unknown()) });
