@@ -53,6 +53,10 @@ export const createGrantRequestSchema = z.strictObject({
   scopes: z.array(scopeSchema).min(1).max(4),
 });
 
+export const TOKEN_STATUSES = ["active", "revoked", "expired", "rotated"] as const;
+export const tokenStatusSchema = z.enum(TOKEN_STATUSES);
+export type TokenStatus = z.infer<typeof tokenStatusSchema>;
+
 export const tokenMetaSchema = z.object({
   id: uuidSchema,
   agent_id: uuidSchema,
@@ -65,6 +69,11 @@ export const tokenMetaSchema = z.object({
   expires_at: timestampSchema.nullable(),
   last_used_at: timestampSchema.nullable(),
   revoked_at: timestampSchema.nullable(),
+  /** `rotated`: its successor has been used, so it is refused (DESIGN §14). */
+  status: tokenStatusSchema,
+  /** The token this one replaced by rotation (the chain, newest first, follows this link). */
+  replaces_token_id: uuidSchema.nullable(),
+  rotated_at: timestampSchema.nullable(),
 });
 export type TokenMeta = z.infer<typeof tokenMetaSchema>;
 export const tokenListSchema = listOf(tokenMetaSchema);

@@ -46,6 +46,8 @@ export {
   createGrantRequestSchema,
   tokenMetaSchema,
   tokenListSchema,
+  TOKEN_STATUSES,
+  tokenStatusSchema,
   issueTokenRequestSchema,
   issuedTokenSchema,
   createPairingCodeRequestSchema,
@@ -54,6 +56,7 @@ export {
   type Agent,
   type Grant,
   type TokenMeta,
+  type TokenStatus,
 } from "./api-agents";
 export {
   clientInfoSchema,
@@ -70,6 +73,9 @@ export {
   agentSessionSchema,
   toolCallRequestSchema,
   toolCallResponseSchema,
+  rotateTokenRequestSchema,
+  rotateTokenResponseSchema,
+  type RotateTokenResponse,
   type ToolAnnotations,
   type ToolDescriptor,
   type AgentSession,
