@@ -50,10 +50,16 @@ export {
   issuedTokenSchema,
   createPairingCodeRequestSchema,
   pairingCodeSchema,
+  PAIRING_CODE_STATUSES,
+  pairingCodeStatusSchema,
+  pairingCodeStatusItemSchema,
+  pairingCodeStatusListSchema,
+  pairingCodeListQuerySchema,
   setOwnerStatusRequestSchema,
   type Agent,
   type Grant,
   type TokenMeta,
+  type PairingCodeStatusItem,
 } from "./api-agents";
 export {
   clientInfoSchema,
