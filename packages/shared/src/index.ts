@@ -52,11 +52,17 @@ export {
   issuedTokenSchema,
   createPairingCodeRequestSchema,
   pairingCodeSchema,
+  PAIRING_CODE_STATUSES,
+  pairingCodeStatusSchema,
+  pairingCodeStatusItemSchema,
+  pairingCodeStatusListSchema,
+  pairingCodeListQuerySchema,
   setOwnerStatusRequestSchema,
   type Agent,
   type Grant,
   type TokenMeta,
   type TokenStatus,
+  type PairingCodeStatusItem,
 } from "./api-agents";
 export {
   clientInfoSchema,
