@@ -112,7 +112,7 @@ export type PairingCodeStatusItem = z.infer<typeof pairingCodeStatusItemSchema>;
 export const pairingCodeStatusListSchema = listOf(pairingCodeStatusItemSchema);
 export const pairingCodeListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(LIMITS.max_page_size).optional(),
-  cursor: z.string().min(1).max(512).optional(),
+  cursor: storableText().min(1).max(512).optional(),
 });
 
 export const setOwnerStatusRequestSchema = z.strictObject({
