@@ -16,6 +16,8 @@ describe("install detection (real paths)", () => {
   const checkoutScript = path.join(root, "src", "nodedc-tasker", "packages", "cli", "dist", "cli.js");
   mkdirSync(path.dirname(checkoutScript), { recursive: true });
   writeFileSync(checkoutScript, "");
+  mkdirSync(path.join(root, "src", "nodedc-tasker", "packages", "cli", "bin"));
+  writeFileSync(path.join(root, "src", "nodedc-tasker", "packages", "cli", "bin", "nodedc-tasker.js"), "");
   // What `pnpm install` makes of a workspace package: node_modules/nodedc-tasker → the checkout.
   mkdirSync(path.join(root, "src", "nodedc-tasker", "node_modules", ".bin"), { recursive: true });
   symlinkSync(path.join(root, "src", "nodedc-tasker", "packages", "cli"), path.join(root, "src", "nodedc-tasker", "node_modules", "nodedc-tasker"));
@@ -26,8 +28,8 @@ describe("install detection (real paths)", () => {
   mkdirSync(path.join(root, "usr", "bin"), { recursive: true });
   symlinkSync(globalScript, path.join(root, "usr", "bin", "nodedc-tasker"));
 
-  it("a workspace link (pnpm exec's node_modules/.bin/../nodedc-tasker/…) is the checkout, written as its real path", () => {
-    const viaPnpmExec = path.join(root, "src", "nodedc-tasker", "node_modules", ".bin", "..", "nodedc-tasker", "dist", "cli.js");
+  it("a workspace link (pnpm exec runs node_modules/.bin/../nodedc-tasker/bin/…) is the checkout, written as its real dist/cli.js", () => {
+    const viaPnpmExec = path.join(root, "src", "nodedc-tasker", "node_modules", ".bin", "..", "nodedc-tasker", "bin", "nodedc-tasker.js");
     expect(classifyInstall(viaPnpmExec, "linux")).toEqual({ kind: "checkout", realScript: checkoutScript });
     expect(resolveLauncher({ choice: "auto", scriptPath: viaPnpmExec, nodePath: "/usr/bin/node", platform: "linux", profileArgs: [], env: {} })).toEqual({
       command: "/usr/bin/node",

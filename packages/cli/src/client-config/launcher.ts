@@ -38,6 +38,11 @@ export function classifyInstall(scriptPath: string, platform: NodeJS.Platform, r
   } catch {
     // A script that vanished cannot be followed; judge the path as given.
   }
+  // The package's bin (bin/nodedc-tasker.js) only imports dist/cli.js: name the bundle itself.
+  const api = pathApiFor(platform);
+  if (api.basename(realScript) === `${CLI_NAME}.js` && api.basename(api.dirname(realScript)) === "bin") {
+    realScript = api.join(api.dirname(api.dirname(realScript)), "dist", "cli.js");
+  }
   const parts = realScript.split(/[\\/]+/);
   return { kind: parts.includes("node_modules") || parts.includes("_npx") ? "registry" : "checkout", realScript };
 }
