@@ -22,6 +22,7 @@ export const ROUTES = {
   pairingExchange: `${API_BASE}/pairing/exchange`,
   agentSession: `${API_BASE}/agent-session`,
   agentSessionRevoke: `${API_BASE}/agent-session/revoke`,
+  agentSessionRotate: `${API_BASE}/agent-session/rotate`,
   tools: `${API_BASE}/tools`,
   tool: `${API_BASE}/tools/:name`,
 } as const;

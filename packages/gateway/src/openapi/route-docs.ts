@@ -22,6 +22,7 @@ import {
   pairingCodeStatusListSchema,
   pairingExchangeRequestSchema,
   pairingExchangeResponseSchema,
+  rotateTokenResponseSchema,
   ROUTES,
   setOwnerStatusRequestSchema,
   tokenListSchema,
@@ -82,6 +83,16 @@ export const ROUTE_DOCS: RouteDoc[] = [
   { method: "post", path: ROUTES.pairingExchange, summary: "Exchange a pairing code for a token (once)", auth: "none", body: pairingExchangeRequestSchema, response: pairingExchangeResponseSchema, status: 201 },
   { method: "get", path: ROUTES.agentSession, summary: "Who am I: agent, owner, token, grants, tools", auth: "agent_token", response: agentSessionSchema, status: 200 },
   { method: "post", path: ROUTES.agentSessionRevoke, summary: "Revoke the calling token (unpair)", auth: "agent_token", body: empty, response: ok, status: 200 },
+  {
+    method: "post",
+    path: ROUTES.agentSessionRotate,
+    summary:
+      "Rotate the calling token (needs Idempotency-Key; the same key replays the same unused successor). The old token works until the new one is first used, then is `rotated`; presenting it again revokes the whole chain",
+    auth: "agent_token",
+    body: empty,
+    response: rotateTokenResponseSchema,
+    status: 201,
+  },
   { method: "get", path: ROUTES.tools, summary: "Tools this token may call", auth: "agent_token", response: toolListSchema, status: 200 },
   { method: "post", path: ROUTES.tool, summary: "Call a tool (write tools need Idempotency-Key)", auth: "agent_token", body: toolCallRequestSchema, response: toolCallResponseSchema, status: 200 },
 ];
