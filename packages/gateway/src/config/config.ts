@@ -1,3 +1,5 @@
+import { dirname, join } from "node:path";
+import { parseSigningKey, SigningKeyError } from "../audit/sealing/signing-key";
 import { dropEmpty, envSchema, type Env } from "./env-schema";
 
 /**
@@ -44,6 +46,13 @@ export interface Config {
     ownerPerMin: number;
     pairingPerIpPerMin: number;
     pairingGlobalPerMin: number;
+  };
+  audit: {
+    /** AUDIT_SIGNING_KEY as given (validated), or null. */
+    signingKey: string | null;
+    /** Sandbox mode without a key: the file that keeps its key (`.data/audit-signing-key.pem`); null → a key per process. */
+    signingKeyFile: string | null;
+    sealIntervalS: number;
   };
   trustProxy: boolean;
   lastSeenWriteIntervalS: number;
@@ -113,7 +122,16 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     if (mode === "sandbox") problems.push("the built-in Tasker sandbox cannot run in production: set TASKER_API_URL");
     if (!env.TASKER_API_URL) problems.push("TASKER_API_URL is required in production");
     if (!env.PUBLIC_URL) problems.push("PUBLIC_URL is required in production (it goes into pair commands)");
+    if (!env.AUDIT_SIGNING_KEY) problems.push("AUDIT_SIGNING_KEY is required in production (an Ed25519 key that signs audit checkpoints)");
   }
+  if (env.AUDIT_SIGNING_KEY) {
+    try {
+      parseSigningKey(env.AUDIT_SIGNING_KEY);
+    } catch (error) {
+      if (!(error instanceof SigningKeyError)) throw error;
+      problems.push(error.message);
+    }
+  } else if (!production) devDefaults.push("AUDIT_SIGNING_KEY");
   if (mode === "gateway" && !env.TASKER_API_URL) problems.push("NODEDC_MODE=gateway needs TASKER_API_URL");
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -150,6 +168,14 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       ownerPerMin: env.OWNER_RATE_LIMIT_PER_MIN,
       pairingPerIpPerMin: env.PAIRING_RATE_LIMIT_PER_IP_PER_MIN,
       pairingGlobalPerMin: env.PAIRING_RATE_LIMIT_GLOBAL_PER_MIN,
+    },
+    audit: {
+      signingKey: env.AUDIT_SIGNING_KEY ?? null,
+      signingKeyFile:
+        env.AUDIT_SIGNING_KEY || mode !== "sandbox" || env.PGLITE_DATA_DIR.startsWith("memory://")
+          ? null
+          : join(dirname(env.PGLITE_DATA_DIR), "audit-signing-key.pem"),
+      sealIntervalS: env.AUDIT_SEAL_INTERVAL_S,
     },
     trustProxy: env.TRUST_PROXY,
     lastSeenWriteIntervalS: env.LAST_SEEN_WRITE_INTERVAL_S,

@@ -77,7 +77,7 @@ export class Frontier {
    */
   append(leaf: Uint8Array): StoredNode[] {
     const completed: StoredNode[] = [];
-    let hash = Buffer.from(leaf);
+    let hash: Buffer = Buffer.from(leaf);
     let level = 0;
     const leafIndex = this.size;
     // each trailing one bit of the old size is a subtree of that level waiting for a sibling
