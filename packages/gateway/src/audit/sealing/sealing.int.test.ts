@@ -38,8 +38,8 @@ describe("sealing the audit log", () => {
     const result = await verifyAuditLog(stack.adminSql);
     expect(result).toMatchObject({ valid: true, checkpoints: 4, unsealed_events: 0, keys: "database" });
     const sealedCount = result.valid ? result.sealed_events : 0;
-    const [{ events }] = (await stack.adminSql<{ events: number }[]>`SELECT count(*)::int AS events FROM audit_events`) as [{ events: number }];
-    expect(sealedCount).toBe(events);
+    const [count] = await stack.adminSql<{ events: number }[]>`SELECT count(*)::int AS events FROM audit_events`;
+    expect(sealedCount).toBe(count!.events);
 
     const admin = await stack.adminJwt();
     const proofOf = async (id: string) => auditEventProofSchema.parse(await jsonOf(await stack.http("GET", routePath(ROUTES.auditEventProof, { id }), { bearer: admin })));
@@ -149,7 +149,7 @@ describe("audit:verify finds what a superuser changed", () => {
   it("names an altered checkpoint, and the sealer refuses to sign on top of it", async () => {
     const [latest] = await stack.adminSql<{ seq: string; root_hash: Buffer }[]>`SELECT seq, root_hash FROM audit_checkpoints ORDER BY seq DESC LIMIT 1`;
     const forged = Buffer.from(latest!.root_hash);
-    forged[0] ^= 0xff;
+    forged[0] = forged[0]! ^ 0xff;
     await asTamperingSuperuser(stack.adminSql, (tx) => tx`UPDATE audit_checkpoints SET root_hash = ${forged} WHERE seq = ${latest!.seq}`);
     expect(await verify()).toMatchObject({ valid: false, reason: "checkpoint_signature_invalid", checkpoint_seq: Number(latest!.seq) });
     await writeEvents(stack.sql, 1);
