@@ -131,7 +131,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       if (!(error instanceof SigningKeyError)) throw error;
       problems.push(error.message);
     }
-  } else if (!production) devDefaults.push("AUDIT_SIGNING_KEY");
+  }
   if (mode === "gateway" && !env.TASKER_API_URL) problems.push("NODEDC_MODE=gateway needs TASKER_API_URL");
   if (problems.length > 0) throw new ConfigError(problems);
 
