@@ -16,6 +16,7 @@ export const ROUTES = {
   agentTokens: `${API_BASE}/agents/:agent_id/tokens`,
   agentTokenRevoke: `${API_BASE}/agents/:agent_id/tokens/:token_id/revoke`,
   agentPairingCodes: `${API_BASE}/agents/:agent_id/pairing-codes`,
+  agentPairingCodeCancel: `${API_BASE}/agents/:agent_id/pairing-codes/:code_id/cancel`,
   auditEvents: `${API_BASE}/audit-events`,
   auditEventProof: `${API_BASE}/audit-events/:id/proof`,
   auditCheckpoints: `${API_BASE}/audit-checkpoints`,
@@ -24,6 +25,7 @@ export const ROUTES = {
   pairingExchange: `${API_BASE}/pairing/exchange`,
   agentSession: `${API_BASE}/agent-session`,
   agentSessionRevoke: `${API_BASE}/agent-session/revoke`,
+  agentSessionRotate: `${API_BASE}/agent-session/rotate`,
   tools: `${API_BASE}/tools`,
   tool: `${API_BASE}/tools/:name`,
 } as const;

@@ -1,6 +1,7 @@
 import { dirname, join } from "node:path";
 import { parseSigningKey, SigningKeyError } from "../audit/sealing/signing-key";
 import { dropEmpty, envSchema, type Env } from "./env-schema";
+import type { ProxyTrust } from "../http/client-ip";
 
 /**
  * The gateway's configuration, parsed once from the environment (STYLE rule 8).
@@ -54,7 +55,8 @@ export interface Config {
     signingKeyFile: string | null;
     sealIntervalS: number;
   };
-  trustProxy: boolean;
+  /** Which X-Forwarded-For hops are our proxies (http/client-ip.ts). */
+  trustProxy: ProxyTrust;
   lastSeenWriteIntervalS: number;
   logLevel: Env["LOG_LEVEL"];
   /** Names of settings that fell back to DEV defaults (for the sandbox banner). */
@@ -132,6 +134,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       problems.push(error.message);
     }
   }
+  if (env.TRUSTED_PROXIES && env.TRUST_PROXY === 0) problems.push("TRUSTED_PROXIES is set but TRUST_PROXY=0 turns proxies off; unset one of them");
   if (mode === "gateway" && !env.TASKER_API_URL) problems.push("NODEDC_MODE=gateway needs TASKER_API_URL");
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -177,7 +180,10 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
           : join(dirname(env.PGLITE_DATA_DIR), "audit-signing-key.pem"),
       sealIntervalS: env.AUDIT_SEAL_INTERVAL_S,
     },
-    trustProxy: env.TRUST_PROXY,
+    trustProxy: {
+      hops: env.TRUST_PROXY ?? (env.TRUSTED_PROXIES ? Number.MAX_SAFE_INTEGER : 0),
+      proxies: env.TRUSTED_PROXIES ?? null,
+    },
     lastSeenWriteIntervalS: env.LAST_SEEN_WRITE_INTERVAL_S,
     logLevel: env.LOG_LEVEL,
     devDefaults,
