@@ -29,7 +29,7 @@ export {
 export { API_BASE, ROUTES, routePath } from "./routes";
 export { LIMITS } from "./limits";
 export { TOOL_NAMES, WRITE_TOOL_NAMES, isToolName, type ToolName } from "./tool-names";
-export { uuidSchema, userIdSchema, timestampSchema, cursorSchema, pageLimitSchema, listOf } from "./api-common";
+export { uuidSchema, UUID_PATTERN, isUuid, userIdSchema, timestampSchema, cursorSchema, pageLimitSchema, listOf } from "./api-common";
 export {
   AGENT_STATUSES,
   OWNER_STATUSES,

@@ -1,6 +1,5 @@
 import { Hono } from "hono";
-import { createGrantRequestSchema, ROUTES } from "@nodedc/shared";
-import { z } from "zod";
+import { createGrantRequestSchema, isUuid, ROUTES } from "@nodedc/shared";
 import type { GatewayDeps } from "../deps";
 import type { GatewayEnv } from "../http/context";
 import { HttpError } from "../http/http-error";
@@ -33,23 +32,20 @@ export function agentGrantRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
     const user = c.get("user");
     const agent = await loadAgentFor(sql, user, c.req.param("agent_id"));
     const grantId = c.req.param("grant_id");
-    if (!z.uuid().safeParse(grantId).success) throw HttpError.notFound("grant not found");
+    if (!isUuid(grantId)) throw HttpError.notFound("grant not found");
     const removed = await sql.begin(async (tx) => {
       const row = await deleteGrant(tx, agent.id, grantId);
       if (!row) return null;
-      await deps.audit(
-        {
-          ...actorOf(user),
-          agent_id: agent.id,
-          owner_user_id: agent.owner_user_id,
-          project_id: row.project_id,
-          action: "grant.delete",
-          outcome: "allowed",
-          request_id: c.get("requestId"),
-          details: { grant_id: row.id, previous: { scopes: row.scopes, project_identifier: row.project_identifier } },
-        },
-        tx,
-      );
+      await deps.audit.inTransaction(tx, {
+        ...actorOf(user),
+        agent_id: agent.id,
+        owner_user_id: agent.owner_user_id,
+        project_id: row.project_id,
+        action: "grant.delete",
+        outcome: "allowed",
+        request_id: c.get("requestId"),
+        details: { grant_id: row.id, previous: { scopes: row.scopes, project_identifier: row.project_identifier } },
+      });
       return row;
     });
     if (!removed) throw HttpError.notFound("grant not found");
