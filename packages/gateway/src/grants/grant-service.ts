@@ -33,7 +33,7 @@ export async function createGrant(
   }
   const owner = await getOwner(deps.sql, agent.owner_user_id);
   const denied = async (reason: string, message: string): Promise<never> => {
-    await deps.audit({
+    await deps.audit.durable({
       ...actorOf(user),
       agent_id: agent.id,
       owner_user_id: agent.owner_user_id,
@@ -64,19 +64,16 @@ export async function createGrant(
       scopes: body.scopes,
       created_by: user.user_id,
     });
-    await deps.audit(
-      {
-        ...actorOf(user),
-        agent_id: agent.id,
-        owner_user_id: agent.owner_user_id,
-        project_id: project.id,
-        action: result.created ? "grant.create" : "grant.update",
-        outcome: "allowed",
-        request_id: requestId,
-        details: { grant_id: result.row.id, scopes: body.scopes, ...(result.previous_scopes ? { previous: { scopes: result.previous_scopes } } : {}) },
-      },
-      tx,
-    );
+    await deps.audit.inTransaction(tx, {
+      ...actorOf(user),
+      agent_id: agent.id,
+      owner_user_id: agent.owner_user_id,
+      project_id: project.id,
+      action: result.created ? "grant.create" : "grant.update",
+      outcome: "allowed",
+      request_id: requestId,
+      details: { grant_id: result.row.id, scopes: body.scopes, ...(result.previous_scopes ? { previous: { scopes: result.previous_scopes } } : {}) },
+    });
     return result;
   });
 }

@@ -53,19 +53,16 @@ export async function exchangePairingCode(deps: GatewayDeps, input: ExchangeInpu
       created_by: pairing.owner_user_id,
     });
     await linkPairingToken(tx, pairing.id, row.id);
-    await deps.audit(
-      {
-        actor_type: "anonymous",
-        agent_id: pairing.agent_id,
-        owner_user_id: pairing.owner_user_id,
-        token_id: row.id,
-        action: "pairing.exchange",
-        outcome: "allowed",
-        request_id: input.requestId,
-        details: { pairing_code_id: pairing.id, device_name: input.body.device_name, client: input.body.client, ip: input.ip },
-      },
-      tx,
-    );
+    await deps.audit.inTransaction(tx, {
+      actor_type: "anonymous",
+      agent_id: pairing.agent_id,
+      owner_user_id: pairing.owner_user_id,
+      token_id: row.id,
+      action: "pairing.exchange",
+      outcome: "allowed",
+      request_id: input.requestId,
+      details: { pairing_code_id: pairing.id, device_name: input.body.device_name, client: input.body.client, ip: input.ip },
+    });
     const [agent, owner, grants] = await Promise.all([getAgent(tx, pairing.agent_id), getOwner(tx, pairing.owner_user_id), listGrants(tx, pairing.agent_id)]);
     return { token, row, agent: agent!, owner: owner!, grants };
   });
@@ -92,14 +89,14 @@ export async function exchangePairingCode(deps: GatewayDeps, input: ExchangeInpu
 
 async function auditFailure(deps: GatewayDeps, input: ExchangeInput, reason: string, errorCode: string): Promise<void> {
   try {
-    await deps.audit({
+    await deps.audit.relaxed({
       actor_type: "anonymous",
       action: "pairing.exchange",
       outcome: "denied",
       error_code: errorCode,
       request_id: input.requestId,
       details: { reason, ip: input.ip, device_name: input.body.device_name, client: input.body.client },
-    }, undefined, { durable: false });
+    });
   } catch (error) {
     deps.logger.error({ err: error, request_id: input.requestId }, "audit of a failed pairing exchange failed");
   }

@@ -25,7 +25,7 @@ export function agentPairingCodeRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
       created_by: user.user_id,
       ...(body.expires_in_s !== undefined ? { ttl_s: body.expires_in_s } : {}),
     });
-    await deps.audit({
+    await deps.audit.durable({
       ...actorOf(user),
       agent_id: agent.id,
       owner_user_id: agent.owner_user_id,

@@ -31,19 +31,16 @@ export function agentTokenRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
         created_via: "issue",
         created_by: user.user_id,
       });
-      await deps.audit(
-        {
-          ...actorOf(user),
-          agent_id: agent.id,
-          owner_user_id: agent.owner_user_id,
-          token_id: result.row.id,
-          action: "token.issue",
-          outcome: "allowed",
-          request_id: c.get("requestId"),
-          details: { name: result.row.name, expires_at: result.row.expires_at?.toISOString() ?? null },
-        },
-        tx,
-      );
+      await deps.audit.inTransaction(tx, {
+        ...actorOf(user),
+        agent_id: agent.id,
+        owner_user_id: agent.owner_user_id,
+        token_id: result.row.id,
+        action: "token.issue",
+        outcome: "allowed",
+        request_id: c.get("requestId"),
+        details: { name: result.row.name, expires_at: result.row.expires_at?.toISOString() ?? null },
+      });
       return result;
     });
     c.header("Cache-Control", "no-store");
@@ -60,10 +57,7 @@ export function agentTokenRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
     const row = await sql.begin(async (tx) => {
       const revoked = await revokeToken(tx, agent.id, tokenId, "revoked_by_owner");
       if (!revoked) return null;
-      await deps.audit(
-        { ...actorOf(user), agent_id: agent.id, owner_user_id: agent.owner_user_id, token_id: revoked.id, action: "token.revoke", outcome: "allowed", request_id: c.get("requestId") },
-        tx,
-      );
+      await deps.audit.inTransaction(tx, { ...actorOf(user), agent_id: agent.id, owner_user_id: agent.owner_user_id, token_id: revoked.id, action: "token.revoke", outcome: "allowed", request_id: c.get("requestId") });
       return revoked;
     });
     if (!row) throw HttpError.notFound("token not found");

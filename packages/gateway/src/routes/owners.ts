@@ -18,23 +18,20 @@ export function ownerRoutes(deps: { sql: Sql; audit: RecordAudit; requireService
     if (!userIdSchema.safeParse(userId).success) throw HttpError.validation("path.user_id: 1–128 characters");
     const body = await readJson(c, setOwnerStatusRequestSchema);
     await applyOwnerStatus(deps.sql, userId, body.status, (tx, change) =>
-      deps.audit(
-        {
-          ...actorOf(user),
-          owner_user_id: userId,
-          action: "owner.status",
-          outcome: "allowed",
-          request_id: c.get("requestId"),
-          details: {
-            previous: { status: change.previous },
-            status: body.status,
-            ...(body.reason ? { reason: body.reason } : {}),
-            revoked_agents: change.revokedAgents,
-            revoked_tokens: change.revokedTokens,
-          },
+      deps.audit.inTransaction(tx, {
+        ...actorOf(user),
+        owner_user_id: userId,
+        action: "owner.status",
+        outcome: "allowed",
+        request_id: c.get("requestId"),
+        details: {
+          previous: { status: change.previous },
+          status: body.status,
+          ...(body.reason ? { reason: body.reason } : {}),
+          revoked_agents: change.revokedAgents,
+          revoked_tokens: change.revokedTokens,
         },
-        tx,
-      ),
+      }),
     );
     const owner = (await getOwner(deps.sql, userId))!;
     return c.json({
