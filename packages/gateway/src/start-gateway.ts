@@ -6,6 +6,7 @@ import { openDatabase, type Database } from "./db/database";
 import { listen, type ListeningServer } from "./server";
 import { createTaskerAdapter, type TaskerAdapterWithClose } from "./tasker/index";
 import type { GatewayDeps } from "./deps";
+import { startIdempotencyPurgeJob, type PurgeJob } from "./idempotency/purge-job";
 
 export interface RunningGateway {
   url: string;
@@ -17,7 +18,8 @@ export interface RunningGateway {
 
 /**
  * Boots one gateway replica: database (migrated under the advisory lock), Tasker adapter,
- * app, socket. `config.tasker.apiUrl` must be known (sandbox mode fills it in first).
+ * app, socket, and the background jobs (the idempotency retention purge) — the app itself
+ * starts nothing, so tests can build many. `config.tasker.apiUrl` must be known (sandbox mode fills it in first).
  */
 export async function startGateway(config: Config, logger: Logger, accessLogger: Logger = logger): Promise<RunningGateway> {
   if (!config.tasker.apiUrl) throw new Error("startGateway: config.tasker.apiUrl is not set");
@@ -26,6 +28,7 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
   if (db.migrations?.changed.length) logger.warn({ changed: db.migrations.changed }, "applied migrations changed since they ran");
   let adapter: TaskerAdapterWithClose | null = null;
   let server: ListeningServer | null = null;
+  let purge: PurgeJob | null = null;
   try {
     adapter = createTaskerAdapter({
       baseUrl: config.tasker.apiUrl,
@@ -45,8 +48,11 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
       boot: { id: randomUUID(), started_at: new Date().toISOString() },
     });
     server = await listen((req) => app.fetch(req), config.host, config.port);
+    // Safe on every replica (the DELETE skips rows another replica holds).
+    purge = startIdempotencyPurgeJob(db.sql, { onError: (error) => logger.warn({ err: error }, "idempotency purge failed; retrying at the next tick") });
     const openAdapter = adapter;
     const openServer = server;
+    const openPurge = purge;
     logger.info({ url: server.url, database: db.embedded ? "embedded-pglite" : "postgres", role: db.role }, "gateway listening");
     return {
       url: server.url,
@@ -54,12 +60,14 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
       db,
       deps,
       async close() {
+        openPurge.stop();
         await openServer.close();
         await openAdapter.close();
         await db.close();
       },
     };
   } catch (error) {
+    purge?.stop();
     await server?.close();
     await adapter?.close();
     await db.close();
