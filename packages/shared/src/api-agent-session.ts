@@ -34,6 +34,21 @@ export const agentSessionSchema = z.object({
 });
 export type AgentSession = z.infer<typeof agentSessionSchema>;
 
+/**
+ * `POST /agent-session/rotate` → 201, `Cache-Control: no-store`. The only agent-API answer
+ * that carries a token in clear; a retry with the same `Idempotency-Key` gets the same one
+ * while it is unused.
+ */
+export const rotateTokenResponseSchema = z.object({
+  token: z.string(),
+  token_id: uuidSchema,
+  expires_at: timestampSchema.nullable(),
+  replaces_token_id: uuidSchema,
+});
+export type RotateTokenResponse = z.infer<typeof rotateTokenResponseSchema>;
+/** The body is empty or `{}`; the `Idempotency-Key` header is required. */
+export const rotateTokenRequestSchema = z.strictObject({});
+
 export const toolCallRequestSchema = z.strictObject({
   arguments: z.record(z.string(), z.unknown()).default({}),
 });

@@ -53,6 +53,10 @@ export const createGrantRequestSchema = z.strictObject({
   scopes: z.array(scopeSchema).min(1).max(4),
 });
 
+export const TOKEN_STATUSES = ["active", "revoked", "expired", "rotated"] as const;
+export const tokenStatusSchema = z.enum(TOKEN_STATUSES);
+export type TokenStatus = z.infer<typeof tokenStatusSchema>;
+
 export const tokenMetaSchema = z.object({
   id: uuidSchema,
   agent_id: uuidSchema,
@@ -65,6 +69,11 @@ export const tokenMetaSchema = z.object({
   expires_at: timestampSchema.nullable(),
   last_used_at: timestampSchema.nullable(),
   revoked_at: timestampSchema.nullable(),
+  /** `rotated`: its successor has been used, so it is refused (DESIGN §14). */
+  status: tokenStatusSchema,
+  /** The token this one replaced by rotation (the chain, newest first, follows this link). */
+  replaces_token_id: uuidSchema.nullable(),
+  rotated_at: timestampSchema.nullable(),
 });
 export type TokenMeta = z.infer<typeof tokenMetaSchema>;
 export const tokenListSchema = listOf(tokenMetaSchema);
@@ -79,9 +88,30 @@ export const createPairingCodeRequestSchema = z.strictObject({
   expires_in_s: z.number().int().min(PAIRING_CODE_TTL_MIN_S).max(PAIRING_CODE_TTL_MAX_S).optional(),
 });
 export const pairingCodeSchema = z.object({
+  id: uuidSchema,
   code: z.string(),
   expires_at: timestampSchema,
   command: z.string(),
+});
+/** Lifecycle of one pairing code (DESIGN §14); the code itself is never listed. */
+export const PAIRING_CODE_STATUSES = ["pending", "used", "expired", "cancelled"] as const;
+export const pairingCodeStatusSchema = z.enum(PAIRING_CODE_STATUSES);
+export const pairingCodeStatusItemSchema = z.object({
+  id: uuidSchema,
+  status: pairingCodeStatusSchema,
+  created_at: timestampSchema,
+  expires_at: timestampSchema,
+  used_at: timestampSchema.nullable(),
+  cancelled_at: timestampSchema.nullable(),
+  device_name: z.string().nullable(),
+  client: z.object({ name: z.string(), version: z.string(), platform: z.string() }).nullable(),
+  token_id: uuidSchema.nullable(),
+});
+export type PairingCodeStatusItem = z.infer<typeof pairingCodeStatusItemSchema>;
+export const pairingCodeStatusListSchema = listOf(pairingCodeStatusItemSchema);
+export const pairingCodeListQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(LIMITS.max_page_size).optional(),
+  cursor: z.string().min(1).max(512).optional(),
 });
 
 export const setOwnerStatusRequestSchema = z.strictObject({

@@ -7,7 +7,8 @@ import { readJson, readQuery } from "../http/validate";
 import { decodeCursor, pageOf } from "../http/cursor";
 import { loadAgentFor } from "../agents/agent-access";
 import { agentView, listAgents } from "../agents/agent-store";
-import { changeAgent, createAgent, revokeAgent } from "../agents/agent-service";
+import { createAgentFor, revokeAgentFor, updateAgentFor } from "../agents/agent-service";
+import { apiContext } from "../agents/action-context";
 import { agentGrantRoutes } from "./agent-grants";
 import { agentTokenRoutes } from "./agent-tokens";
 import { agentPairingCodeRoutes } from "./agent-pairing-codes";
@@ -25,8 +26,7 @@ export function agentRoutes(deps: AgentRoutesDeps): Hono<GatewayEnv> {
 
   routes.post(ROUTES.agents, async (c) => {
     const body = await readJson(c, createAgentRequestSchema);
-    const agent = await createAgent(deps, { user: c.get("user"), requestId: c.get("requestId") }, body);
-    return c.json(agentView(agent), 201);
+    return c.json(agentView(await createAgentFor(deps, apiContext(c), body)), 201);
   });
 
   routes.get(ROUTES.agents, async (c) => {
@@ -47,17 +47,15 @@ export function agentRoutes(deps: AgentRoutesDeps): Hono<GatewayEnv> {
   });
 
   routes.patch(ROUTES.agent, async (c) => {
-    const user = c.get("user");
-    const agent = await loadAgentFor(sql, user, c.req.param("agent_id"));
+    const agent = await loadAgentFor(sql, c.get("user"), c.req.param("agent_id"));
     const body = await readJson(c, updateAgentRequestSchema);
-    return c.json(agentView(await changeAgent(deps, { user, requestId: c.get("requestId") }, agent, body)));
+    return c.json(agentView(await updateAgentFor(deps, apiContext(c), agent, body)));
   });
 
   routes.post(ROUTES.agentRevoke, async (c) => {
-    const user = c.get("user");
-    const agent = await loadAgentFor(sql, user, c.req.param("agent_id"));
+    const agent = await loadAgentFor(sql, c.get("user"), c.req.param("agent_id"));
     await readJson(c, z.strictObject({}));
-    return c.json(agentView(await revokeAgent(deps, { user, requestId: c.get("requestId") }, agent)));
+    return c.json(agentView(await revokeAgentFor(deps, apiContext(c), agent)));
   });
 
   routes.route("/", agentGrantRoutes(deps));
