@@ -32,16 +32,29 @@ export async function recordAudit(sql: AuditDb, event: AuditEventInput): Promise
   return row!;
 }
 
+/** Called when an audit event could not be written: the caller's own answer goes on. */
+export type AuditFailureAlarm = (event: AuditEventInput, error: unknown) => void;
+
 /**
  * The audit writer bound to the gateway's pools. Events outside a transaction go through
- * one group-commit batcher per pool (audit-batcher.ts).
+ * one group-commit batcher per pool (audit-batcher.ts). A failed write sounds `alarm` (a
+ * metric and an error log in the app) before the error reaches the caller: denial paths
+ * answer their 4xx even then, so it must never be silent.
  */
-export function bindRecordAudit(sql: Sql, relaxedSql: Sql = sql): RecordAudit {
+export function bindRecordAudit(sql: Sql, relaxedSql: Sql = sql, alarm?: AuditFailureAlarm): RecordAudit {
   const durable = createAuditBatcher(sql);
   const relaxed = relaxedSql === sql ? durable : createAuditBatcher(relaxedSql);
+  const alarmed = async (write: () => Promise<AuditWritten>, event: AuditEventInput): Promise<AuditWritten> => {
+    try {
+      return await write();
+    } catch (error) {
+      alarm?.(event, error);
+      throw error;
+    }
+  };
   return {
-    durable: (event) => durable.add(event),
-    relaxed: (event) => relaxed.add(event),
-    inTransaction: (tx, event) => recordAudit(tx, event),
+    durable: (event) => alarmed(() => durable.add(event), event),
+    relaxed: (event) => alarmed(() => relaxed.add(event), event),
+    inTransaction: (tx, event) => alarmed(() => recordAudit(tx, event), event),
   };
 }
