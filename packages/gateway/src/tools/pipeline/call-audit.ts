@@ -35,8 +35,7 @@ export function callEvent(
 }
 
 /**
- * Events of calls that write nothing to Tasker (reads, denials) go to the durable pool
- * without holding the answer back for their commit: a crash in that instant can lose a
+ * Events of reads go to the durable pool without holding the answer back for their commit: a crash in that instant can lose a
  * read's event, never a write's (writes await theirs before Tasker is called).
  */
 export function auditInBackground(deps: Pick<ToolDeps, "audit" | "logger">, event: AuditEventInput): void {
