@@ -7,6 +7,9 @@ import { listen, type ListeningServer } from "./server";
 import { createTaskerAdapter, type TaskerAdapterWithClose } from "./tasker/index";
 import type { GatewayDeps } from "./deps";
 import { startIdempotencyPurgeJob, type PurgeJob } from "./idempotency/purge-job";
+import { startSealJob, type SealJob } from "./audit/sealing/seal-job";
+import { registerSigningKey } from "./audit/sealing/seal-store";
+import { loadSigningKey } from "./audit/sealing/signing-key";
 
 export interface RunningGateway {
   url: string;
@@ -29,7 +32,10 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
   let adapter: TaskerAdapterWithClose | null = null;
   let server: ListeningServer | null = null;
   let purge: PurgeJob | null = null;
+  let sealer: SealJob | null = null;
   try {
+    const auditSigningKey = loadSigningKey({ value: config.audit.signingKey, file: config.audit.signingKeyFile });
+    await registerSigningKey(db.sql, auditSigningKey);
     adapter = createTaskerAdapter({
       baseUrl: config.tasker.apiUrl,
       apiKey: config.tasker.apiKey,
@@ -46,6 +52,12 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
       accessLogger,
       adapter,
       boot: { id: randomUUID(), started_at: new Date().toISOString() },
+      auditSigningKey,
+    });
+    sealer = startSealJob(db.sql, auditSigningKey, {
+      intervalMs: config.audit.sealIntervalS * 1000,
+      onSealed: (r) => logger.info({ seq: r.checkpoint?.seq, tree_size: r.checkpoint?.treeSize, sealed: r.sealed }, "audit events sealed"),
+      onError: (error) => logger.error({ err: error }, "audit seal failed; retrying at the next tick"),
     });
     server = await listen((req) => app.fetch(req), config.host, config.port);
     // Safe on every replica (the DELETE skips rows another replica holds).
@@ -53,6 +65,7 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
     const openAdapter = adapter;
     const openServer = server;
     const openPurge = purge;
+    const openSealer = sealer;
     logger.info({ url: server.url, database: db.embedded ? "embedded-pglite" : "postgres", role: db.role }, "gateway listening");
     return {
       url: server.url,
@@ -62,6 +75,7 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
       async close() {
         openPurge.stop();
         await openServer.close();
+        await openSealer.stop();
         await openAdapter.close();
         await db.close();
       },
@@ -69,6 +83,7 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
   } catch (error) {
     purge?.stop();
     await server?.close();
+    await sealer?.stop();
     await adapter?.close();
     await db.close();
     throw error;
