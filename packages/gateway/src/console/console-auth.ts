@@ -48,7 +48,7 @@ export async function openSession(deps: ConsoleAuthDeps, c: Context<ConsoleEnv>,
   await upsertOwnerFromLogin(deps.sql, user.user_id, user.email);
   await purgeDeadConsoleSessions(deps.sql, user.user_id);
   const { cookieValue, session } = await createConsoleSession(deps.sql, user);
-  await deps.audit({
+  await deps.audit.durable({
     actor_type: "user",
     actor_user_id: user.user_id,
     owner_user_id: user.user_id,
@@ -71,7 +71,7 @@ export async function signOut(deps: ConsoleAuthDeps, c: Context<ConsoleEnv>): Pr
   const session = value ? await findConsoleSession(deps.sql, value) : null;
   if (session) {
     await endConsoleSession(deps.sql, session.id);
-    await deps.audit({
+    await deps.audit.durable({
       actor_type: "user",
       actor_user_id: session.user.user_id,
       owner_user_id: session.user.user_id,
