@@ -13,7 +13,7 @@ import { notFound, onError } from "./http/on-error";
 import { requestId } from "./http/request-id";
 import { CLIENT_CLOSED_REQUEST } from "./http/client-abort";
 import { createJwtVerifier, type JwtVerifier } from "./auth/launcher-jwt";
-import { requireAgent } from "./auth/require-agent";
+import { agentAuthenticator, requireAgent } from "./auth/require-agent";
 import { AuthCache } from "./auth/auth-cache";
 import { requireUser } from "./auth/require-user";
 import { bindRecordAudit } from "./audit/record-audit";
@@ -81,6 +81,7 @@ export function createGatewayDeps(input: AppInput): GatewayDeps {
     rateLimiter: createRateLimiter(relaxedSql),
     requireAgent: requireAgent(agentAuth),
     requireAgentCached: requireAgent({ ...agentAuth, readFromCache: true }),
+    authenticateAgent: agentAuthenticator(agentAuth),
     authCache,
   };
 }

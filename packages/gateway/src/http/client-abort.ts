@@ -1,8 +1,6 @@
 /** The status logged and counted for a request whose client went away (nginx's convention). */
 export const CLIENT_CLOSED_REQUEST = 499;
 
-const ABORT_CODES = new Set(["ECONNRESET", "ERR_STREAM_PREMATURE_CLOSE", "ECONNABORTED", "EPIPE"]);
-
 /**
  * True when `error` comes from the client closing its connection mid-request: reading the
  * body rejects with node's "aborted" ECONNRESET. Nothing the gateway did failed, so it is
@@ -11,6 +9,8 @@ const ABORT_CODES = new Set(["ECONNRESET", "ERR_STREAM_PREMATURE_CLOSE", "ECONNA
  */
 export function isClientAbort(error: unknown): boolean {
   if (error === null || typeof error !== "object") return false;
-  const { code, name } = error as { code?: unknown; name?: unknown };
-  return (typeof code === "string" && ABORT_CODES.has(code)) || name === "AbortError";
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  // node's http server: `abortIncoming` → ConnResetException("aborted"). A reset of any
+  // other socket (Postgres, Tasker) carries another message and stays a server error.
+  return (code === "ECONNRESET" && message === "aborted") || code === "ERR_STREAM_PREMATURE_CLOSE";
 }
