@@ -15,7 +15,7 @@ import type { RateLimiter } from "../rate-limit/rate-limiter";
 export interface ToolDeps {
   sql: Sql;
   tasker: TaskerAdapter;
-  /** The core's audit writer; pass a transaction so the event commits with other rows. */
+  /** The gateway's audit writer (audit/record-audit.ts); pass a transaction so the event commits with other rows. */
   audit: RecordAudit;
   rateLimiter: Pick<RateLimiter, "consumeAll">;
   logger: Pick<Logger, "error" | "warn" | "info">;

@@ -19,8 +19,8 @@ import { httpErrorFromTasker, isAmbiguousWriteFailure } from "./tasker-errors";
 import { isWriteTool, type AnyToolDefinition, type ToolCallContext, type ToolDeps, type WriteContext } from "./tool-definition";
 
 /**
- * The tool pipeline (DESIGN §2, issue 4). The core's requireAgent has already checked the
- * token, the agent's status and the owner's status. Then, in this order:
+ * The tool pipeline (DESIGN §2). requireAgent (auth/require-agent.ts) has already checked
+ * the token, the agent's status and the owner's status. Then, in this order:
  *   tool exists (route) → per-token and per-owner rate limits, with the auth epoch in the
  *   same statement (a stale cached authentication restarts the call) → scope → project
  *   granted (no Tasker call when not) → owner still a member of that Tasker project →
