@@ -21,7 +21,9 @@ export function createAutoRotation(deps: Deps, ctx: ProfileContext, live: LiveTo
   let running: Promise<void> | null = null;
 
   async function rotate(): Promise<void> {
-    const outcome = await rotateProfileToken(deps, ctx, { onlyIfDue: true, expectedTokenId: live.tokenId });
+    const held = await live.current();
+    if (!held || held.source === "env") return;
+    const outcome = await rotateProfileToken(deps, ctx, { onlyIfDue: true, expectedTokenId: live.tokenId, held: { token: held.token, source: held.source } });
     switch (outcome.kind) {
       case "rotated":
         live.adopt(outcome.token, outcome.tokenId, outcome.useFrom);

@@ -34,6 +34,8 @@ export interface RotateOptions {
   onlyIfDue: boolean;
   /** The token id this process works with: a different stored one means another process rotated. */
   expectedTokenId: string | null;
+  /** The token this process already holds (mcp): no second read of the keychain. */
+  held?: { token: string; source: "keychain" | "file" };
 }
 
 async function askGateway(deps: Deps, gatewayUrl: string, oldToken: string): Promise<RotateTokenResponse> {
@@ -78,7 +80,7 @@ export async function rotateProfileToken(deps: Deps, ctx: ProfileContext, opts: 
       return { kind: "picked_up", tokenId: profile.token.id, last4: profile.token.last4 };
     }
     if (opts.onlyIfDue && !rotationDue(profile.token, deps.now())) return { kind: "not_due" };
-    const resolved = await resolveToken(deps.tokenStore(), account);
+    const resolved = opts.held ?? (await resolveToken(deps.tokenStore(), account));
     if (!resolved) throw new CliError(`No stored agent token for profile "${ctx.name}".`, { code: "no_token" });
     if (resolved.source === "env") {
       throw new CliError(`The token comes from ${TOKEN_ENV}, which nodedc-tasker cannot rewrite.`, {
