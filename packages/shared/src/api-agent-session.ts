@@ -3,6 +3,7 @@ import { scopeSchema, type ToolScope } from "./scopes";
 import { timestampSchema, userIdSchema, uuidSchema } from "./api-common";
 import { sessionGrantSchema } from "./api-pairing";
 import { agentStatusSchema } from "./api-agents";
+import { storableText } from "./text";
 
 export const toolAnnotationsSchema = z.object({
   title: z.string().optional(),
@@ -50,6 +51,6 @@ export type RotateTokenResponse = z.infer<typeof rotateTokenResponseSchema>;
 export const rotateTokenRequestSchema = z.strictObject({});
 
 export const toolCallRequestSchema = z.strictObject({
-  arguments: z.record(z.string(), z.unknown()).default({}),
+  arguments: z.record(storableText(), z.unknown()).default({}),
 });
 export const toolCallResponseSchema = z.object({ result: z.record(z.string(), z.unknown()) });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "./limits";
+import { storableText } from "./text";
 import { scopeSchema } from "./scopes";
 import { listOf, timestampSchema, userIdSchema, uuidSchema } from "./api-common";
 import { PAIRING_CODE_TTL_MAX_S, PAIRING_CODE_TTL_MIN_S } from "./pairing-code";
@@ -10,7 +11,7 @@ export const connectionStatusSchema = z.enum(["connected", "stale", "never_conne
 export const OWNER_STATUSES = ["active", "blocked", "annulled"] as const;
 export const ownerStatusSchema = z.enum(OWNER_STATUSES);
 
-const displayNameSchema = z.string().trim().min(1).max(LIMITS.max_display_name_chars);
+const displayNameSchema = storableText().trim().min(1).max(LIMITS.max_display_name_chars);
 
 export const agentSchema = z.object({
   id: uuidSchema,
@@ -78,7 +79,7 @@ export const tokenMetaSchema = z.object({
 export type TokenMeta = z.infer<typeof tokenMetaSchema>;
 export const tokenListSchema = listOf(tokenMetaSchema);
 export const issueTokenRequestSchema = z.strictObject({
-  name: z.string().trim().min(1).max(120).optional(),
+  name: storableText().trim().min(1).max(120).optional(),
   expires_in_days: z.number().int().min(1).max(LIMITS.token_max_expires_in_days).optional(),
 });
 /** The only response that ever carries a token in clear; sent once with `Cache-Control: no-store`. */
@@ -111,12 +112,12 @@ export type PairingCodeStatusItem = z.infer<typeof pairingCodeStatusItemSchema>;
 export const pairingCodeStatusListSchema = listOf(pairingCodeStatusItemSchema);
 export const pairingCodeListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(LIMITS.max_page_size).optional(),
-  cursor: z.string().min(1).max(512).optional(),
+  cursor: storableText().min(1).max(512).optional(),
 });
 
 export const setOwnerStatusRequestSchema = z.strictObject({
   status: ownerStatusSchema,
-  reason: z.string().max(500).optional(),
+  reason: storableText().max(500).optional(),
 });
 export const ownerSchema = z.object({
   user_id: userIdSchema,

@@ -28,6 +28,7 @@ export {
 } from "./idempotency";
 export { API_BASE, ROUTES, routePath } from "./routes";
 export { LIMITS } from "./limits";
+export { STORABLE_TEXT_MESSAGE, isStorableText, storableText, toStorableText, truncateCodePoints } from "./text";
 export { TOOL_NAMES, WRITE_TOOL_NAMES, isToolName, type ToolName } from "./tool-names";
 export { uuidSchema, userIdSchema, timestampSchema, cursorSchema, pageLimitSchema, listOf } from "./api-common";
 export {
