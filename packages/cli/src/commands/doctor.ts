@@ -10,7 +10,7 @@ import { KeychainError, sessionBusHint } from "../token-store/keychain";
 import { expiryAtRisk, rotationView } from "../rotation/rotation-check";
 import type { TokenSource } from "../token-store/token-store";
 import { checkClientConfigs } from "./doctor-clients";
-import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "./profile-context";
+import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "../config/profile-context";
 
 export interface DoctorOptions {
   profile: string;

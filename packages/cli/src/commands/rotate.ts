@@ -5,7 +5,7 @@ import type { Deps } from "../factory";
 import { explainGatewayFailure } from "../gateway-client/error-messages";
 import { GatewayError, GatewayUnreachableError } from "../gateway-client/gateway-client";
 import { rotateProfileToken } from "../rotation/rotate-profile-token";
-import { loadProfileContext, PAIR_STEP } from "./profile-context";
+import { loadProfileContext, PAIR_STEP } from "../config/profile-context";
 
 export interface RotateOptions {
   profile: string;

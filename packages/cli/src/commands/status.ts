@@ -7,7 +7,7 @@ import { explainGatewayFailure } from "../gateway-client/error-messages";
 import type { TokenSource } from "../token-store/token-store";
 import { describeGrantLines } from "./grant-lines";
 import { rotationView, type RotationView } from "../rotation/rotation-check";
-import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "./profile-context";
+import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "../config/profile-context";
 
 export interface StatusOptions {
   profile: string;

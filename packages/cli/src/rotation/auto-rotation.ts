@@ -1,5 +1,5 @@
 import type { Deps } from "../factory";
-import type { ProfileContext } from "../commands/profile-context";
+import type { ProfileContext } from "../config/profile-context";
 import { redactSecrets } from "../errors";
 import type { LiveToken } from "./live-token";
 import { rotateProfileToken } from "./rotate-profile-token";

@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import { profilesPath, readProfile } from "../config/profiles";
 import type { Deps } from "../factory";
-import { resolveProfileToken, type ProfileContext } from "../commands/profile-context";
+import { resolveProfileToken, type ProfileContext } from "../config/profile-context";
 import { resolveToken, type ResolvedToken } from "../token-store/token-store";
 
 /**

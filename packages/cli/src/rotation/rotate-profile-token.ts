@@ -7,17 +7,10 @@ import { GatewayError, GatewayUnreachableError } from "../gateway-client/gateway
 import { writeFileToken } from "../token-store/file-store";
 import { KeychainError } from "../token-store/keychain";
 import { resolveToken, TOKEN_ENV } from "../token-store/token-store";
-import type { ProfileContext } from "../commands/profile-context";
-import { rotationDue } from "./rotation-schedule";
+import type { ProfileContext } from "../config/profile-context";
+import { rotationDue, SWITCH_DELAY_MS } from "./rotation-schedule";
 import { withRotationLock } from "./rotation-lock";
 
-/**
- * Every process of the profile (and a new one) first uses a rotated token this long after it
- * was stored, and uses the old one until then. The old token is refused, and a later use of
- * it revokes the chain, once the new one has been used: this pause lets requests that other
- * processes sent with the old token reach the gateway first.
- */
-export const SWITCH_DELAY_MS = 2_000;
 const ROTATE_ATTEMPTS = 3;
 
 export type RotationOutcome =

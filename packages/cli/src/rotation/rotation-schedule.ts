@@ -13,6 +13,14 @@ export interface RotationSchedule {
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * Every process of the profile (and a new one) first uses a rotated token this long after it
+ * was stored, and uses the old one until then. The old token is refused, and a later use of
+ * it revokes the chain, once the new one has been used: this pause lets requests that other
+ * processes sent with the old one reach the gateway first.
+ */
+export const SWITCH_DELAY_MS = 2_000;
 /** `doctor` warns about a token this close to expiry that cannot be rotated. */
 export const EXPIRY_WARNING_MS = 7 * DAY_MS;
 

@@ -1,6 +1,6 @@
-import { assertProfileName, gatewayOrigin, normalizeGatewayUrl, readProfile, type Profile } from "../config/profiles";
+import { assertProfileName, gatewayOrigin, normalizeGatewayUrl, readProfile, type Profile } from "./profiles";
 import { withRotationLock } from "../rotation/rotation-lock";
-import { SWITCH_DELAY_MS } from "../rotation/rotate-profile-token";
+import { SWITCH_DELAY_MS } from "../rotation/rotation-schedule";
 import type { Deps } from "../factory";
 import { keychainAccount, resolveToken, type ResolvedToken } from "../token-store/token-store";
 
