@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
@@ -6,8 +7,7 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "../../../gateway/src/testing/test-stack";
-import { hashAgentToken } from "../../../gateway/src/tokens/secret-hash";
+import { startTestStack, type TestStack } from "@nodedc/gateway/testing";
 import { BUILT_CLI, ensureBuiltCli } from "../testing/cli-harness";
 import { startKeyringSession, type KeyringSession } from "../testing/keyring-session";
 import { withRotationLock } from "./rotation-lock";
@@ -22,6 +22,8 @@ let agentId: string;
 const sessions: KeyringSession[] = [];
 const clients: Client[] = [];
 const DAY = 86_400_000;
+/** How the gateway stores a token (DESIGN §5): HMAC-SHA256(TOKEN_PEPPER, token). */
+const hashAgentToken = (pepper: string, token: string) => createHmac("sha256", pepper).update(token).digest();
 
 beforeAll(async () => {
   ensureBuiltCli();
