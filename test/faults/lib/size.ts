@@ -15,7 +15,7 @@ export const FAULTS = {
   /** Fuzzed requests over every route and tool. */
   fuzzRequests: Number.parseInt(process.env.FAULTS_FUZZ_REQUESTS ?? "", 10) || pick(4_000, 100_000),
   /** kill -9 trials of the gateway during writes. */
-  killTrials: pick(6, 100),
+  killTrials: pick(4, 100),
   /** Writes in flight when the gateway is killed. */
   writesPerKill: pick(8, 12),
   /** Calls per Tasker fault mode. */
