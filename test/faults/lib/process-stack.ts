@@ -27,11 +27,16 @@ export interface CallResult {
   retryAfterS: number | null;
 }
 
-export async function callTool(baseUrl: string, token: string, tool: string, args: Record<string, unknown>, key?: string, timeoutMs = 30_000): Promise<CallResult> {
+export async function callTool(baseUrl: string, token: string, tool: string, args: Record<string, unknown>, key?: string, timeoutMs = 30_000, requestId?: string): Promise<CallResult> {
   try {
     const res = await fetch(`${baseUrl}/api/v1/tools/${tool}`, {
       method: "POST",
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...(key ? { "Idempotency-Key": key } : {}) },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "Content-Type": "application/json",
+        ...(key ? { "Idempotency-Key": key } : {}),
+        ...(requestId ? { "X-Request-Id": requestId } : {}),
+      },
       body: JSON.stringify({ arguments: args }),
       signal: AbortSignal.timeout(timeoutMs),
     });
