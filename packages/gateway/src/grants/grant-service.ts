@@ -3,16 +3,18 @@ import type { createGrantRequestSchema } from "@nodedc/shared";
 import type { GatewayDeps } from "../deps";
 import type { LauncherUser } from "../auth/launcher-jwt";
 import { HttpError } from "../http/http-error";
-import { actorOf } from "../agents/agent-access";
+import { actorOf, assertAgentNotRevoked } from "../agents/agent-access";
+import { auditActor, withVia, type ActionContext } from "../agents/action-context";
 import type { AgentRow } from "../agents/agent-store";
 import { getOwner } from "../owners/owner-store";
-import { upsertGrant, type GrantRow } from "./grant-store";
+import { deleteGrant, upsertGrant, type GrantRow } from "./grant-store";
 
 export interface CreateGrantInput {
   user: LauncherUser;
   agent: AgentRow;
   body: z.output<typeof createGrantRequestSchema>;
   requestId: string;
+  via?: ActionContext["via"];
 }
 
 /**
@@ -25,6 +27,8 @@ export async function createGrant(
   input: CreateGrantInput,
 ): Promise<{ row: GrantRow; created: boolean }> {
   const { agent, body, user, requestId } = input;
+  assertAgentNotRevoked(agent);
+  const ctx: ActionContext = { user, requestId, via: input.via ?? "api" };
   const workspace = deps.config.tasker.workspaceSlug;
   if (body.workspace_slug !== workspace) {
     throw HttpError.validation(`body.workspace_slug: this gateway serves the workspace "${workspace}"`, {
@@ -42,17 +46,17 @@ export async function createGrant(
       outcome: "denied",
       error_code: "forbidden",
       request_id: requestId,
-      details: { reason, scopes: body.scopes },
+      details: withVia(ctx, { reason, scopes: body.scopes }),
     });
     throw HttpError.forbidden(message);
   };
   if (!owner?.email) return denied("owner_email_unknown", "the owner's email is unknown, so Tasker membership cannot be checked; the owner should sign in once");
   if (owner.status !== "active") return denied("owner_inactive", "the owner is not active");
 
-  const ctx = { agent_id: agent.id, request_id: requestId };
-  const member = await deps.adapter.isProjectMember(ctx, body.project_id, owner.email);
+  const call = { agent_id: agent.id, request_id: requestId };
+  const member = await deps.adapter.isProjectMember(call, body.project_id, owner.email);
   if (!member) return denied("not_project_member", "the owner is not an active member of this Tasker project, so the agent cannot be granted it");
-  const project = await deps.adapter.getProject(ctx, body.project_id);
+  const project = await deps.adapter.getProject(call, body.project_id);
 
   return deps.sql.begin(async (tx) => {
     const result = await upsertGrant(tx, {
@@ -73,10 +77,31 @@ export async function createGrant(
         action: result.created ? "grant.create" : "grant.update",
         outcome: "allowed",
         request_id: requestId,
-        details: { grant_id: result.row.id, scopes: body.scopes, ...(result.previous_scopes ? { previous: { scopes: result.previous_scopes } } : {}) },
+        details: withVia(ctx, { grant_id: result.row.id, scopes: body.scopes, ...(result.previous_scopes ? { previous: { scopes: result.previous_scopes } } : {}) }),
       },
       tx,
     );
     return result;
+  });
+}
+
+/** Removes one grant (humans may delete grants; agents can delete nothing). Null: no such grant. */
+export async function removeGrantFor(deps: Pick<GatewayDeps, "sql" | "audit">, ctx: ActionContext, agent: AgentRow, grantId: string): Promise<GrantRow | null> {
+  return deps.sql.begin(async (tx) => {
+    const row = await deleteGrant(tx, agent.id, grantId);
+    if (!row) return null;
+    await deps.audit(
+      {
+        ...auditActor(ctx),
+        agent_id: agent.id,
+        owner_user_id: agent.owner_user_id,
+        project_id: row.project_id,
+        action: "grant.delete",
+        outcome: "allowed",
+        details: withVia(ctx, { grant_id: row.id, previous: { scopes: row.scopes, project_identifier: row.project_identifier } }),
+      },
+      tx,
+    );
+    return row;
   });
 }
