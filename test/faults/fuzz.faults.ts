@@ -65,7 +65,7 @@ function buildInit(req: FuzzRequest): RequestInit {
 it(
   `${FAULTS.fuzzRequests} fuzzed requests over every route and tool: no 5xx, §7 errors, no leak`,
   async () => {
-    const stats = { sent: 0, unsendable: 0, documented503: 0, transport: 0, cutOff: 0 };
+    const stats = { sent: 0, unsendable: 0, documented503: 0, transport: 0, cutOff: 0, closedUnder: 0 };
     const findings: Finding[] = [];
     const coverage = new Map<string, { n: number; ok: number; below500: number; codes: Record<string, number> }>();
     const arbitrary = requestArbitrary(world.pools());
@@ -97,6 +97,12 @@ it(
           stats.cutOff++;
           return;
         }
+        if (/other side closed|ECONNRESET|socket hang up/i.test(`${(error as Error).cause ?? ""}`)) {
+          // A keep-alive socket the gateway closed after answering an earlier request early
+          // (before reading its body), reused by the client for this one: see docs/FAULTS.md.
+          stats.closedUnder++;
+          return;
+        }
         stats.transport++;
         findings.push({ seed, what: `transport error ${(error as Error).message} ${String((error as Error).cause ?? "")}`, request: describeRequest(req), status: 0, body: "" });
         return;
@@ -119,7 +125,7 @@ it(
         const documented = res.status === 503 && error.success && error.data.error.code === "tasker_unavailable" && error.data.error.retryable;
         if (documented) stats.documented503++;
         else findings.push({ seed, what: `${res.status}`, request: describeRequest(req), status: res.status, body: text.slice(0, 300) });
-      } else if (res.status >= 400 && req.path.startsWith("/api/v1")) {
+      } else if (res.status >= 400 && req.path.startsWith("/api/v1") && req.method !== "HEAD") {
         if (!error.success) findings.push({ seed, what: "error body not in the §7 shape", request: describeRequest(req), status: res.status, body: text.slice(0, 300) });
         else if (ERROR_CODES[error.data.error.code].status !== res.status)
           findings.push({ seed, what: `code ${error.data.error.code} answered with ${res.status}`, request: describeRequest(req), status: res.status, body: text.slice(0, 300) });
@@ -160,7 +166,7 @@ it(
       duplicates: 0,
       lostEvents: 0,
       recoveryMs: null,
-      notes: `seed ${FAULTS.seed}, ${coverage.size} targets, ${findings.length - fiveXx} other findings, ${errorLogs.length} error logs, ${stats.unsendable} unsendable, ${stats.cutOff} big bodies cut off, ${Math.round(stats.sent / seconds)}/s`,
+      notes: `seed ${FAULTS.seed}, ${coverage.size} targets, ${findings.length - fiveXx} other findings, ${errorLogs.length} error logs, ${stats.unsendable} unsendable, ${stats.cutOff} big bodies cut off, ${stats.closedUnder} reused sockets closed, ${Math.round(stats.sent / seconds)}/s`,
     });
 
     if (process.env.FAULTS_DEBUG) {
