@@ -1,4 +1,7 @@
+import { dirname, join } from "node:path";
+import { parseSigningKey, SigningKeyError } from "../audit/sealing/signing-key";
 import { dropEmpty, envSchema, type Env } from "./env-schema";
+import type { ProxyTrust } from "../http/client-ip";
 
 /**
  * The gateway's configuration, parsed once from the environment (STYLE rule 8).
@@ -35,6 +38,8 @@ export interface Config {
     issuer: string;
     apiUrl: string | null;
     apiToken: string | null;
+    /** The owner console's sign-in redirect for unsigned visitors (null → the console's own form). */
+    loginUrl?: string | null;
     ownerStatusTtlS: number;
     ownerStatusGraceS: number;
   };
@@ -45,7 +50,15 @@ export interface Config {
     pairingPerIpPerMin: number;
     pairingGlobalPerMin: number;
   };
-  trustProxy: boolean;
+  audit: {
+    /** AUDIT_SIGNING_KEY as given (validated), or null. */
+    signingKey: string | null;
+    /** Sandbox mode without a key: the file that keeps its key (`.data/audit-signing-key.pem`); null → a key per process. */
+    signingKeyFile: string | null;
+    sealIntervalS: number;
+  };
+  /** Which X-Forwarded-For hops are our proxies (http/client-ip.ts). */
+  trustProxy: ProxyTrust;
   lastSeenWriteIntervalS: number;
   logLevel: Env["LOG_LEVEL"];
   /** Names of settings that fell back to DEV defaults (for the sandbox banner). */
@@ -113,7 +126,17 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     if (mode === "sandbox") problems.push("the built-in Tasker sandbox cannot run in production: set TASKER_API_URL");
     if (!env.TASKER_API_URL) problems.push("TASKER_API_URL is required in production");
     if (!env.PUBLIC_URL) problems.push("PUBLIC_URL is required in production (it goes into pair commands)");
+    if (!env.AUDIT_SIGNING_KEY) problems.push("AUDIT_SIGNING_KEY is required in production (an Ed25519 key that signs audit checkpoints)");
   }
+  if (env.AUDIT_SIGNING_KEY) {
+    try {
+      parseSigningKey(env.AUDIT_SIGNING_KEY);
+    } catch (error) {
+      if (!(error instanceof SigningKeyError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (env.TRUSTED_PROXIES && env.TRUST_PROXY === 0) problems.push("TRUSTED_PROXIES is set but TRUST_PROXY=0 turns proxies off; unset one of them");
   if (mode === "gateway" && !env.TASKER_API_URL) problems.push("NODEDC_MODE=gateway needs TASKER_API_URL");
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -141,6 +164,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       issuer: env.LAUNCHER_JWT_ISSUER,
       apiUrl: env.LAUNCHER_API_URL?.replace(/\/+$/, "") ?? null,
       apiToken: env.LAUNCHER_API_TOKEN ?? null,
+      loginUrl: env.LAUNCHER_LOGIN_URL ?? null,
       ownerStatusTtlS: env.OWNER_STATUS_TTL_S,
       ownerStatusGraceS: env.OWNER_STATUS_GRACE_S,
     },
@@ -151,7 +175,18 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       pairingPerIpPerMin: env.PAIRING_RATE_LIMIT_PER_IP_PER_MIN,
       pairingGlobalPerMin: env.PAIRING_RATE_LIMIT_GLOBAL_PER_MIN,
     },
-    trustProxy: env.TRUST_PROXY,
+    audit: {
+      signingKey: env.AUDIT_SIGNING_KEY ?? null,
+      signingKeyFile:
+        env.AUDIT_SIGNING_KEY || mode !== "sandbox" || env.PGLITE_DATA_DIR.startsWith("memory://")
+          ? null
+          : join(dirname(env.PGLITE_DATA_DIR), "audit-signing-key.pem"),
+      sealIntervalS: env.AUDIT_SEAL_INTERVAL_S,
+    },
+    trustProxy: {
+      hops: env.TRUST_PROXY ?? (env.TRUSTED_PROXIES ? Number.MAX_SAFE_INTEGER : 0),
+      proxies: env.TRUSTED_PROXIES ?? null,
+    },
     lastSeenWriteIntervalS: env.LAST_SEEN_WRITE_INTERVAL_S,
     logLevel: env.LOG_LEVEL,
     devDefaults,
