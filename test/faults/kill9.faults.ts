@@ -50,7 +50,10 @@ const callCurrent = (w: Write) => callTool(gateway.url, agent.token, w.tool, w.a
 it(
   `${FAULTS.killTrials} × kill -9 during ${FAULTS.writesPerKill} writes: no duplicate Tasker write, no acknowledged write without its audit event`,
   async () => {
+    // Odd trials kill 0–3 ms after the first write was acknowledged (its stored answer may not
+    // be committed yet), even ones at a random moment of the batch.
     const delays = fc.sample(fc.integer({ min: 0, max: 1_500 }), { seed: FAULTS.seed, numRuns: FAULTS.killTrials });
+    const afterAck = fc.sample(fc.integer({ min: 0, max: 3 }), { seed: FAULTS.seed + 1, numRuns: FAULTS.killTrials });
     const since = stack.sandbox.requestLog.lastSeq;
     const writes: Write[] = [];
     const restartMs: number[] = [];
@@ -68,10 +71,14 @@ it(
       }
       writes.push(...batch);
       const victim = gateway;
+      let firstAck: () => void = () => {};
+      const acked = new Promise<void>((r) => (firstAck = r));
       const inFlight = batch.map(async (w) => {
         w.beforeKill = await callTool(victim.url, agent.token, w.tool, w.args, w.key, 30_000);
+        if (w.beforeKill.status === 200) firstAck();
       });
-      await new Promise((r) => setTimeout(r, delays[trial]));
+      if (trial % 2 === 1) await Promise.race([acked, Promise.all(inFlight)]);
+      await new Promise((r) => setTimeout(r, trial % 2 === 1 ? afterAck[trial] : delays[trial]));
       victim.child.kill("SIGKILL");
       await waitForExit(victim);
       await Promise.all(inFlight);

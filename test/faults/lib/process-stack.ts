@@ -11,7 +11,8 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { FIXTURE, startTaskerSandbox, type SandboxHandle } from "@nodedc/tasker-sandbox";
 import { ROUTES, routePath } from "@nodedc/shared";
-import { startGateway, type GatewayProcess } from "../../../bench/lib/gateway-process.ts";
+import { prepareGatewayEntry } from "../../../bench/lib/gateway-build.ts";
+import { startGateway, useGatewayEntry, type GatewayProcess } from "../../../bench/lib/gateway-process.ts";
 import { launcherJwt } from "../../../bench/lib/jwt.ts";
 import { startPrivatePostgres, type PrivatePostgres } from "./private-postgres";
 
@@ -70,12 +71,16 @@ export interface ProcessStack {
 }
 
 export async function startProcessStack(name: string): Promise<ProcessStack> {
+  // As production runs it (node dist/main.js, the Dockerfile's NODE_OPTIONS): starts fast.
+  const entry = await prepareGatewayEntry(() => {});
+  if (entry) useGatewayEntry(entry);
   const pg = await startPrivatePostgres();
   const databaseUrl = await pg.createDatabase(`faults_${name}`);
   const adminSql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   const sandbox = await startTaskerSandbox({ port: 0, rateLimitPerMin: 1_000_000 });
   const secret = randomBytes(32).toString("hex");
   const pepper = randomBytes(32).toString("hex");
+  const signingKey = randomBytes(32).toString("base64");
   const logDir = mkdtempSync(join(tmpdir(), `nodedc-faults-${name}-`));
   const started: GatewayProcess[] = [];
   const ownerJwt = () => launcherJwt(secret, { sub: `user-${OWNER}`, email: OWNER, role: "user" });
@@ -99,7 +104,7 @@ export async function startProcessStack(name: string): Promise<ProcessStack> {
         taskerKey: sandbox.keys.service,
         databaseUrl,
         logDir,
-        env: { LAUNCHER_JWT_SECRET: secret, TOKEN_PEPPER: pepper, LOG_LEVEL: "warn", ...env },
+        env: { LAUNCHER_JWT_SECRET: secret, TOKEN_PEPPER: pepper, AUDIT_SIGNING_KEY: signingKey, LOG_LEVEL: "warn", ...env },
       });
       started.push(gateway);
       return gateway;
