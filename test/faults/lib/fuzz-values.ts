@@ -63,7 +63,19 @@ export const NASTY_STRINGS: readonly string[] = [
 /** Every UTF-16 unit, so lone surrogates and control characters show up. */
 const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n));
 
+/** Units Postgres refuses in text or jsonb (NUL, unpaired surrogates) and other odd ones. */
+const HOSTILE_UNITS = ["\u0000", "\u0000", "\uD800", "\uDFFF", "\u0007", "\uFFFE", "\u001B"];
+
+/** `text` with one hostile unit at a random place (so a prefix check or a cut misses it). */
+export function withHostileUnit(text: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  return fc.tuple(text, fc.nat(), fc.constantFrom(...HOSTILE_UNITS)).map(([t, at, bad]) => {
+    const i = t.length === 0 ? 0 : at % (t.length + 1);
+    return `${t.slice(0, i)}${bad}${t.slice(i)}`;
+  });
+}
+
 export const nastyString: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: withHostileUnit(fc.string({ minLength: 1, maxLength: 30 })) },
   { weight: 4, arbitrary: fc.constantFrom(...NASTY_STRINGS) },
   { weight: 2, arbitrary: fc.string({ unit: anyUnit, maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: "grapheme", maxLength: 40 }) },
@@ -178,7 +190,11 @@ function stringFor(schema: Json, pools: Pools, strict: boolean): fc.Arbitrary<st
   const maxLength = typeof schema.maxLength === "number" ? schema.maxLength : 200;
   const minLength = typeof schema.minLength === "number" ? schema.minLength : 0;
   const words = fc.array(fc.constantFrom("fix", "the", "login", "bug", "ship", "v2", "café", "🙂", "<b>x</b>", "`code`"), { minLength: 1, maxLength: 8 }).map((w) => w.join(" "));
-  if (strict) return fc.oneof(words, fc.string({ minLength: Math.max(minLength, 1), maxLength: Math.min(maxLength, 40) }).filter((t) => t.trim().length >= Math.max(minLength, 1))).map((t) => t.slice(0, maxLength));
+  if (strict) {
+    const valid = fc.oneof(words, fc.string({ minLength: Math.max(minLength, 1), maxLength: Math.min(maxLength, 40) }).filter((t) => t.trim().length >= Math.max(minLength, 1))).map((t) => t.slice(0, maxLength - 1));
+    // near-valid: right length and shape, one unit the database refuses
+    return fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: withHostileUnit(valid) });
+  }
   return fc.oneof(
     { weight: 4, arbitrary: fc.string({ minLength: Math.max(minLength, 1), maxLength: Math.min(maxLength, 60) }) },
     { weight: 1, arbitrary: fc.constant("w".repeat(maxLength)) },

@@ -48,6 +48,8 @@ export class FuzzWorld {
   private readonly tokens = new Bag();
   private readonly codes = new Bag(10);
   private readonly cards = new Bag();
+  private readonly codeIds = new Bag();
+  private readonly events = new Bag();
   private creds: Record<string, string> = {};
   private target = "";
   private readonly secret: string;
@@ -113,11 +115,15 @@ export class FuzzWorld {
   /** Remembers ids from an answer so later requests can point at them. */
   learn(req: FuzzRequest, status: number, body: unknown): void {
     if (status >= 300 || !body || typeof body !== "object") return;
-    const b = body as { id?: unknown; code?: unknown; result?: { card?: { id?: unknown; identifier?: unknown } } };
+    const b = body as { id?: unknown; code?: unknown; items?: { id?: unknown }[]; result?: { card?: { id?: unknown; identifier?: unknown } } };
     if (req.target === `POST ${ROUTES.agents}`) this.agents.add(b.id);
     if (req.target === `POST ${ROUTES.agentGrants}`) this.grants.add(b.id);
     if (req.target === `POST ${ROUTES.agentTokens}`) this.tokens.add(b.id);
-    if (req.target === `POST ${ROUTES.agentPairingCodes}`) this.codes.add(b.code);
+    if (req.target === `POST ${ROUTES.agentPairingCodes}`) {
+      this.codes.add(b.code);
+      this.codeIds.add(b.id);
+    }
+    if (req.target === `GET ${ROUTES.auditEvents}` && Array.isArray(b.items)) for (const e of b.items.slice(0, 3)) this.events.add(e?.id);
     if (req.target === `POST ${ROUTES.pairingExchange}`) this.codes.remove(req.body && "json" in req.body ? (req.body.json as { code?: unknown })?.code : undefined);
     if (req.target === "tool:create_card") {
       this.cards.add(b.result?.card?.id);
@@ -176,6 +182,8 @@ export class FuzzWorld {
         user_id: () => ownerIds,
         owner_user_id: () => ownerIds,
         code: () => this.codes.list(),
+        code_id: () => this.codeIds.list(),
+        id: () => this.events.list(),
         scopes: () => [["cards:read"], [...FULL], ["comments:write", "cards:read"]],
       },
     };
