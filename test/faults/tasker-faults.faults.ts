@@ -8,7 +8,7 @@
  */
 import { FIXTURE } from "@nodedc/tasker-sandbox";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { IDEMPOTENCY_LEASE_S } from "../../packages/gateway/src/routes/tools";
+import { IDEMPOTENCY_LEASE_S } from "../../packages/gateway/src/idempotency/idempotent-write";
 import { startTestStack, type TestStack } from "../../packages/gateway/src/testing/test-stack";
 import { recordFigures } from "./lib/figures";
 import { auditByKey, callTool, DEMO, taskerWrites, type CallResult } from "./lib/process-stack";
