@@ -6,6 +6,7 @@ import { openDatabase, type Database } from "./db/database";
 import { listen, type ListeningServer } from "./server";
 import { createTaskerAdapter, type TaskerAdapterWithClose } from "./tasker/index";
 import type { GatewayDeps } from "./deps";
+import { reportServiceUser } from "./grants/service-user-check";
 
 export interface RunningGateway {
   url: string;
@@ -44,6 +45,7 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
       adapter,
       boot: { id: randomUUID(), started_at: new Date().toISOString() },
     });
+    void reportServiceUser(adapter, logger);
     server = await listen((req) => app.fetch(req), config.host, config.port);
     const openAdapter = adapter;
     const openServer = server;

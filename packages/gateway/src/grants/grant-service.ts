@@ -7,6 +7,7 @@ import { actorOf } from "../agents/agent-access";
 import type { AgentRow } from "../agents/agent-store";
 import { getOwner } from "../owners/owner-store";
 import { upsertGrant, type GrantRow } from "./grant-store";
+import { checkGrantScopes } from "./owner-right";
 
 export interface CreateGrantInput {
   user: LauncherUser;
@@ -16,9 +17,9 @@ export interface CreateGrantInput {
 }
 
 /**
- * A grant is only given while the agent's owner (matched by email) is an active member
- * of that Tasker project: an agent can never reach further than its human. Project name
- * and identifier are copied from Tasker for display.
+ * A grant is only given with scopes the agent's owner (matched by email) could use in that
+ * Tasker project now (grants/owner-right.ts): an agent can never reach further than its
+ * human. Project name and identifier are copied from Tasker for display.
  */
 export async function createGrant(
   deps: GatewayDeps,
@@ -32,7 +33,7 @@ export async function createGrant(
     });
   }
   const owner = await getOwner(deps.sql, agent.owner_user_id);
-  const denied = async (reason: string, message: string): Promise<never> => {
+  const denied = async (reason: string, message: string, error: HttpError = HttpError.forbidden(message), extra: Record<string, unknown> = {}): Promise<never> => {
     await deps.audit({
       ...actorOf(user),
       agent_id: agent.id,
@@ -42,16 +43,19 @@ export async function createGrant(
       outcome: "denied",
       error_code: "forbidden",
       request_id: requestId,
-      details: { reason, scopes: body.scopes },
+      details: { reason, scopes: body.scopes, ...extra },
     });
-    throw HttpError.forbidden(message);
+    throw error;
   };
   if (!owner?.email) return denied("owner_email_unknown", "the owner's email is unknown, so Tasker membership cannot be checked; the owner should sign in once");
   if (owner.status !== "active") return denied("owner_inactive", "the owner is not active");
 
   const ctx = { agent_id: agent.id, request_id: requestId };
-  const member = await deps.adapter.isProjectMember(ctx, body.project_id, owner.email);
-  if (!member) return denied("not_project_member", "the owner is not an active member of this Tasker project, so the agent cannot be granted it");
+  const check = await checkGrantScopes(deps.adapter, ctx, body.project_id, owner.email, body.scopes);
+  if (check.refusal) {
+    const { reason, ...extra } = check.audit;
+    return denied(reason as string, check.refusal.message, check.refusal, extra);
+  }
   const project = await deps.adapter.getProject(ctx, body.project_id);
 
   return deps.sql.begin(async (tx) => {

@@ -16,6 +16,7 @@ import {
   type ClaimedRecord,
 } from "../idempotency/idempotency-store";
 import { httpErrorFromTasker, isAmbiguousWriteFailure } from "./tasker-errors";
+import { checkToolRight, type RightCheck } from "../grants/owner-right";
 import { isWriteTool, type AnyToolDefinition, type ToolCallContext, type ToolDeps, type WriteContext } from "./tool-definition";
 
 /**
@@ -23,7 +24,8 @@ import { isWriteTool, type AnyToolDefinition, type ToolCallContext, type ToolDep
  * token, the agent's status and the owner's status. Then, in this order:
  *   tool exists (route) → per-token and per-owner rate limits, with the auth epoch in the
  *   same statement (a stale cached authentication restarts the call) → scope → project
- *   granted (no Tasker call when not) → owner still a member of that Tasker project →
+ *   granted (no Tasker call when not) → the owner's own right in that Tasker project
+ *   covers the tool's scope (grants/owner-right.ts) →
  *   arguments → idempotency (writes) → handler (Tasker adapter) → output schema → audit.
  * Denied and failed calls are audited too. Writes commit their `allowed` event before the
  * first Tasker write (WriteContext.beginWrite), and a `failed` one if the write fails.
@@ -115,7 +117,7 @@ export async function runTool(deps: ToolDeps, call: ToolCall): Promise<ToolRespo
   }
   const withHeaders = (error: HttpError) => new HttpError(error.code, error.message, error.details, { ...limitHeaders, ...error.headers }, error.retryable);
 
-  // scope → project granted → owner still a member ----------------------------------------
+  // scope → project granted → the owner's own right in Tasker covers the scope -------------
   if (!tokenMayUse(agent, tool)) await deny(withHeaders(scopeMissing(tool, "in at least one granted project")));
   let grant: AgentGrantContext | null = null;
   if (tool.projectScoped) {
@@ -132,25 +134,15 @@ export async function runTool(deps: ToolDeps, call: ToolCall): Promise<ToolRespo
       }
       projectId = grant!.project_id;
       if (tool.scope !== "any" && !grant!.scopes.includes(tool.scope as Scope)) await deny(withHeaders(scopeMissing(tool, "in this project")));
-      const email = agent.owner.email;
-      let member = false;
-      try {
-        member = email !== null && (await deps.tasker.isProjectMember({ agent_id: agent.agent.id, request_id: call.requestId }, grant!.project_id, email));
-      } catch (error) {
-        if (isTaskerError(error)) await deny(withHeaders(httpErrorFromTasker(error, false)), { stage: "membership_check" });
-        throw error;
-      }
-      if (!member) {
-        await deny(
-          withHeaders(
-            new HttpError(
-              "project_not_granted",
-              "your owner is no longer an active member of this Tasker project, so the grant cannot be used; ask your owner",
-              { project_id: grant!.project_id, reason: "owner_not_member" },
-            ),
-          ),
-          { reason: "owner_not_member" },
-        );
+      if (tool.scope !== "any") {
+        let check: RightCheck;
+        try {
+          check = await checkToolRight(deps.tasker, { agent_id: agent.agent.id, request_id: call.requestId }, grant!.project_id, agent.owner.email, tool.scope as Scope);
+        } catch (error) {
+          if (isTaskerError(error)) await deny(withHeaders(httpErrorFromTasker(error, false)), { stage: "owner_right_check" });
+          throw error;
+        }
+        if (check.refusal) await deny(withHeaders(check.refusal), check.audit);
       }
     }
     // A missing or malformed project_id is reported by argument validation below.
