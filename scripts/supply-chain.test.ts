@@ -10,6 +10,12 @@ import { describe, expect, it } from "vitest";
 const root = fileURLToPath(new URL("../", import.meta.url));
 const read = (p: string) => readFileSync(`${root}${p}`, "utf8");
 const PACKAGES = ["packages/shared", "packages/gateway", "packages/cli", "packages/tasker-sandbox"];
+/** The items of a top-level list in pnpm-workspace.yaml (up to the next top-level key). */
+function workspaceList(key: string): string[] {
+  const after = read("pnpm-workspace.yaml").split(new RegExp(`^${key}:\\s*$`, "m"))[1] ?? "";
+  const block = after.split(/^\S/m)[0] ?? "";
+  return [...block.matchAll(/^\s+-\s+'?([^'\s]+)'?\s*$/gm)].map((m) => m[1]!);
+}
 const INSTALL_HOOKS = ["preinstall", "install", "postinstall", "prepare", "prepublish"];
 
 describe("supply chain", () => {
@@ -31,9 +37,10 @@ describe("supply chain", () => {
   });
 
   it("only the reviewed dependencies may run build scripts", () => {
-    const workspace = read("pnpm-workspace.yaml");
-    const allow = workspace.split(/^onlyBuiltDependencies:\s*$/m)[1] ?? "";
-    const names = [...allow.matchAll(/^\s+-\s+'?([^'\s]+)'?\s*$/gm)].map((m) => m[1]);
-    expect(names.sort()).toEqual(["@openai/codex", "esbuild"]);
+    expect(workspaceList("onlyBuiltDependencies").sort()).toEqual(["@openai/codex", "esbuild"]);
+  });
+
+  it("the one other dependency with a build script (install telemetry) is ignored on purpose, so install asks nothing", () => {
+    expect(workspaceList("ignoredBuiltDependencies")).toEqual(["@scarf/scarf"]);
   });
 });

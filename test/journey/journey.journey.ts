@@ -1,7 +1,7 @@
 /**
- * The whole journey (issue 6): `pnpm start` exactly as the README says, as a child process;
- * pair with the built CLI into a throwaway HOME and CODEX_HOME; read the entry back with the
- * real Codex CLI; spawn the MCP server the way Codex would (command and args from
+ * The whole journey: `pnpm start` exactly as the README says, as a child process; pair
+ * with the banner's "from this checkout" command into a throwaway HOME and CODEX_HOME;
+ * read the entry back with the real Codex CLI and `doctor`; spawn the MCP server the way Codex would (command and args from
  * config.toml, Codex's stripped environment) and drive it with the MCP SDK client; check
  * the result in the Tasker sandbox over its own API; revoke through the internal API;
  * unpair; finally grep every log and file of the run for the token and the pairing code.
@@ -11,7 +11,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -38,6 +38,8 @@ let stack: ChildProcess | undefined;
 let gatewayUrl = "";
 let sandboxUrl = "";
 let pairingCode = "";
+/** The banner's "from this checkout" pair command, word for word. */
+let checkoutPairCommand = "";
 let journeyDb: { admin: postgres.Sql; name: string } | undefined;
 
 function freePort(): Promise<number> {
@@ -101,16 +103,17 @@ async function sandboxGet(path: string): Promise<any> {
   return res.json();
 }
 
-function waitForBanner(child: ChildProcess, timeoutMs: number): Promise<{ code: string }> {
+function waitForBanner(child: ChildProcess, timeoutMs: number): Promise<{ code: string; checkoutCommand: string }> {
   return new Promise((resolve, reject) => {
     let stderr = "";
     const timer = setTimeout(() => reject(new Error(`pnpm start printed no pair command in time:\n${stderr}`)), timeoutMs);
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /pair ([BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}) --gateway/.exec(stderr);
-      if (match) {
+      const checkout = /from this checkout:\s+(.+)$/m.exec(stderr);
+      if (match && checkout) {
         clearTimeout(timer);
-        resolve({ code: match[1]! });
+        resolve({ code: match[1]!, checkoutCommand: checkout[1]!.trim() });
       }
     });
     child.once("exit", (code) => reject(new Error(`pnpm start exited early (${code}):\n${stderr}`)));
@@ -152,20 +155,28 @@ beforeAll(async () => {
   stack.stderr?.on("data", (c: Buffer) => log("pnpm-start.stderr.log", c.toString()));
   const banner = await waitForBanner(stack, 150_000);
   pairingCode = banner.code;
+  checkoutPairCommand = banner.checkoutCommand;
   gatewayUrl = `http://127.0.0.1:${port}`;
   sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   logs.push(join(work, "logs"));
 }, 180_000);
 
-afterAll(async () => {
-  if (stack?.pid) {
-    try {
-      process.kill(-stack.pid, "SIGINT");
-    } catch {
-      /* already gone */
-    }
-    await new Promise((r) => stack?.once("exit", r) ?? r(null)).catch(() => {});
+/** Stops `pnpm start` and waits for it to exit: after that, every log line it wrote is on disk. */
+async function stopStack(): Promise<void> {
+  const child = stack;
+  stack = undefined;
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  try {
+    process.kill(-child.pid, "SIGINT");
+  } catch {
+    /* already gone */
   }
+  await exited;
+}
+
+afterAll(async () => {
+  await stopStack();
   if (journeyDb) {
     await journeyDb.admin.unsafe(`DROP DATABASE IF EXISTS ${journeyDb.name} WITH (FORCE)`).catch(() => {});
     await journeyDb.admin.end();
@@ -194,7 +205,17 @@ describe("journey: Connect Codex → a card changed in Tasker", () => {
 
   it("pairs with the printed code and writes the Codex entry, keeping the rest of config.toml", () => {
     writeFileSync(join(codexHome, "config.toml"), existingConfig);
-    const pair = runCli(["pair", pairingCode.toLowerCase(), "--gateway", gatewayUrl, "--storage", "file", "--device", "journey-laptop"]);
+    // Exactly what the banner prints for this checkout (pnpm exec runs the bin through the
+    // workspace link node_modules/.bin/../nodedc-tasker), plus where to keep the token.
+    const words = checkoutPairCommand.split(/\s+/);
+    expect(words.slice(0, 4)).toEqual(["pnpm", "exec", "nodedc-tasker", "pair"]);
+    const pair = spawnSync(words[0]!, [...words.slice(1), "--storage", "file", "--device", "journey-laptop"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", HOME: home, CODEX_HOME: codexHome, NO_COLOR: "1" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    log("cli-pair.log", `$ pnpm exec nodedc-tasker pair\n--- stdout\n${pair.stdout}\n--- stderr\n${pair.stderr}\n`);
     expect(pair.status, pair.stderr).toBe(0);
     expect(pair.stderr).toContain("Demo agent");
     expect(pair.stderr).toMatch(/DEMO/);
@@ -207,12 +228,21 @@ describe("journey: Connect Codex → a card changed in Tasker", () => {
     const entry = parsed.mcp_servers["nodedc-tasker"];
     expect(entry.startup_timeout_sec).toBe(30);
     expect(entry.args.at(-1)).toBe("mcp");
+    // A checkout is not a published package: node + this checkout's real dist/cli.js, never npx.
+    expect(entry.command).not.toMatch(/npx/);
+    expect(entry.args).toEqual([realpathSync(CLI), "mcp"]);
     if (process.platform === "linux") expect(entry.env_vars).toEqual(expect.arrayContaining(["DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"]));
 
     const stored = filesUnder(join(home, ".config", "nodedc-tasker")).map((f) => readFileSync(f, "utf8")).join("\n");
     token = /ndca_[0-9A-Za-z]{46}/.exec(stored)?.[0] ?? "";
     expect(token).not.toBe("");
     expect(text).not.toContain(token);
+  });
+
+  it("doctor starts that entry as Codex would and passes", () => {
+    const doctor = runCli(["doctor"]);
+    expect(doctor.status, doctor.stderr).toBe(0);
+    expect(doctor.stderr).toMatch(/✓ .*config\.toml: runs .*dist\/cli\.js mcp \(started as Codex does; initialize answered in \d+ ms\)/);
   });
 
   it("is listed by the real Codex CLI", () => {
@@ -234,7 +264,8 @@ describe("journey: Connect Codex → a card changed in Tasker", () => {
       if (value !== undefined) env[name] = value;
     }
     Object.assign(env, entry.env ?? {});
-    const transport = new StdioClientTransport({ command: entry.command, args: entry.args, env, stderr: "pipe" });
+    // Codex starts servers from HOME, not from this checkout.
+    const transport = new StdioClientTransport({ command: entry.command, args: entry.args, env, cwd: home, stderr: "pipe" });
     transport.stderr?.on("data", (c: Buffer) => log("mcp.stderr.log", c.toString()));
     client = new Client({ name: "journey-codex", version: "1.0.0" });
     await client.connect(transport);
@@ -389,8 +420,8 @@ describe("journey: Connect Codex → a card changed in Tasker", () => {
   });
 
   it("no log or file of the run contains the token or the pairing code", async () => {
-    // Let the gateway flush its log lines for the calls above.
-    await new Promise((r) => setTimeout(r, 300));
+    // Every log line of the calls above is on disk once the stack has exited.
+    await stopStack();
     const codes = [pairingCode, keychainCode].map((c) => c.replace("-", ""));
     const haystacks = [...filesUnder(join(work, "logs")), ...filesUnder(codexHome)];
     expect(haystacks.length).toBeGreaterThan(3);

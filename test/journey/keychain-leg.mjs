@@ -27,7 +27,7 @@ for (const name of [...CODEX_DEFAULT_ENV, ...(entry.env_vars ?? [])]) {
 }
 Object.assign(env, entry.env ?? {});
 const client = new Client({ name: "journey-codex-keychain", version: "1.0.0" });
-await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, env, stderr: "ignore" }));
+await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, env, cwd: home, stderr: "ignore" }));
 const who = await client.callTool({ name: "whoami", arguments: {} });
 out({ step: "whoami", isError: who.isError ?? false, agent: who.structuredContent?.agent?.display_name ?? null, text: who.isError ? who.content : null });
 await client.close();

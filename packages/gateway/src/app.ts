@@ -58,7 +58,10 @@ export interface BuiltApp {
 /** Assembles the shared dependencies (no I/O). */
 export function createGatewayDeps(input: AppInput): GatewayDeps {
   const relaxedSql = input.relaxedSql ?? input.sql;
-  const audit = bindRecordAudit(input.sql, relaxedSql);
+  const audit = bindRecordAudit(input.sql, relaxedSql, (event, error) => {
+    input.metrics?.auditWriteFailures.inc({ action: event.action.slice(0, 64), outcome: event.outcome });
+    input.logger.error({ err: error, request_id: event.request_id, action: event.action, outcome: event.outcome }, "audit event could not be written");
+  });
   const ownerStatus = createOwnerStatusChecker(input.config.launcher, input.sql, input.logger, input.fetch);
   const authCache = input.authCache ?? new AuthCache();
   const agentAuth = { sql: input.sql, relaxedSql, config: input.config, logger: input.logger, audit, ownerStatus, cache: authCache };
@@ -89,7 +92,7 @@ export function buildApp(input: AppInput): BuiltApp {
   const { config, logger, sql } = input;
   const accessLogger = input.accessLogger ?? logger;
   const metrics = input.metrics ?? createMetrics();
-  const deps = createGatewayDeps(input);
+  const deps = createGatewayDeps({ ...input, metrics });
   const boot = input.boot ?? { id: randomUUID(), started_at: new Date().toISOString() };
   const verifyJwt = input.verifyJwt ?? createJwtVerifier(config.launcher);
   const users = requireUser({ verify: verifyJwt, sql, logger });

@@ -3,6 +3,7 @@ import { scopeSchema, type ToolScope } from "./scopes";
 import { timestampSchema, userIdSchema, uuidSchema } from "./api-common";
 import { sessionGrantSchema } from "./api-pairing";
 import { agentStatusSchema } from "./api-agents";
+import { storableText } from "./text";
 
 export const toolAnnotationsSchema = z.object({
   title: z.string().optional(),
@@ -34,7 +35,22 @@ export const agentSessionSchema = z.object({
 });
 export type AgentSession = z.infer<typeof agentSessionSchema>;
 
+/**
+ * `POST /agent-session/rotate` → 201, `Cache-Control: no-store`. The only agent-API answer
+ * that carries a token in clear; a retry with the same `Idempotency-Key` gets the same one
+ * while it is unused.
+ */
+export const rotateTokenResponseSchema = z.object({
+  token: z.string(),
+  token_id: uuidSchema,
+  expires_at: timestampSchema.nullable(),
+  replaces_token_id: uuidSchema,
+});
+export type RotateTokenResponse = z.infer<typeof rotateTokenResponseSchema>;
+/** The body is empty or `{}`; the `Idempotency-Key` header is required. */
+export const rotateTokenRequestSchema = z.strictObject({});
+
 export const toolCallRequestSchema = z.strictObject({
-  arguments: z.record(z.string(), z.unknown()).default({}),
+  arguments: z.record(storableText(), z.unknown()).default({}),
 });
 export const toolCallResponseSchema = z.object({ result: z.record(z.string(), z.unknown()) });

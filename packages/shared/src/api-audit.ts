@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText } from "./text";
 import { cursorSchema, listOf, pageLimitSchema, timestampSchema, userIdSchema, uuidSchema } from "./api-common";
 
 export const AUDIT_OUTCOMES = ["allowed", "denied", "replayed", "failed"] as const;
@@ -27,7 +28,7 @@ export const auditEventListSchema = listOf(auditEventSchema);
 export const auditQuerySchema = z.strictObject({
   agent_id: uuidSchema.optional(),
   project_id: uuidSchema.optional(),
-  action: z.string().min(1).max(64).optional(),
+  action: storableText().min(1).max(64).optional(),
   since: timestampSchema.optional(),
   cursor: cursorSchema.optional(),
   limit: pageLimitSchema.optional(),

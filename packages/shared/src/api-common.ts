@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { LIMITS } from "./limits";
+import { storableText } from "./text";
 
 export const uuidSchema = z.uuid();
 /** Launcher user ids are opaque strings, not necessarily UUIDs (DESIGN §5). */
-export const userIdSchema = z.string().min(1).max(LIMITS.max_user_id_chars);
+export const userIdSchema = storableText().min(1).max(LIMITS.max_user_id_chars);
 export const timestampSchema = z.iso.datetime({ offset: true });
-export const cursorSchema = z.string().min(1).max(512);
+export const cursorSchema = storableText().min(1).max(512);
 export const pageLimitSchema = z.coerce.number().int().min(1).max(LIMITS.max_page_size);
 
 export function listOf<T extends z.ZodType>(item: T) {

@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { scopeSchema } from "./scopes";
+import { storableText } from "./text";
 import { timestampSchema, userIdSchema, uuidSchema } from "./api-common";
 
 export const clientInfoSchema = z.strictObject({
-  name: z.string().min(1).max(64),
-  version: z.string().min(1).max(64),
-  platform: z.string().min(1).max(64),
+  name: storableText().min(1).max(64),
+  version: storableText().min(1).max(64),
+  platform: storableText().min(1).max(64),
 });
 export const pairingExchangeRequestSchema = z.strictObject({
-  code: z.string().min(1).max(32),
-  device_name: z.string().trim().min(1).max(120),
+  code: storableText().min(1).max(32),
+  device_name: storableText().trim().min(1).max(120),
   client: clientInfoSchema,
 });
 

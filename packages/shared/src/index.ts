@@ -28,6 +28,7 @@ export {
 } from "./idempotency";
 export { API_BASE, ROUTES, routePath } from "./routes";
 export { LIMITS } from "./limits";
+export { STORABLE_TEXT_MESSAGE, isStorableText, storableText, toStorableText, truncateCodePoints } from "./text";
 export { TOOL_NAMES, WRITE_TOOL_NAMES, isToolName, type ToolName } from "./tool-names";
 export { uuidSchema, userIdSchema, timestampSchema, cursorSchema, pageLimitSchema, listOf } from "./api-common";
 export {
@@ -46,14 +47,23 @@ export {
   createGrantRequestSchema,
   tokenMetaSchema,
   tokenListSchema,
+  TOKEN_STATUSES,
+  tokenStatusSchema,
   issueTokenRequestSchema,
   issuedTokenSchema,
   createPairingCodeRequestSchema,
   pairingCodeSchema,
+  PAIRING_CODE_STATUSES,
+  pairingCodeStatusSchema,
+  pairingCodeStatusItemSchema,
+  pairingCodeStatusListSchema,
+  pairingCodeListQuerySchema,
   setOwnerStatusRequestSchema,
   type Agent,
   type Grant,
   type TokenMeta,
+  type TokenStatus,
+  type PairingCodeStatusItem,
 } from "./api-agents";
 export {
   clientInfoSchema,
@@ -70,6 +80,9 @@ export {
   agentSessionSchema,
   toolCallRequestSchema,
   toolCallResponseSchema,
+  rotateTokenRequestSchema,
+  rotateTokenResponseSchema,
+  type RotateTokenResponse,
   type ToolAnnotations,
   type ToolDescriptor,
   type AgentSession,

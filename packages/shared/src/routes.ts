@@ -16,11 +16,13 @@ export const ROUTES = {
   agentTokens: `${API_BASE}/agents/:agent_id/tokens`,
   agentTokenRevoke: `${API_BASE}/agents/:agent_id/tokens/:token_id/revoke`,
   agentPairingCodes: `${API_BASE}/agents/:agent_id/pairing-codes`,
+  agentPairingCodeCancel: `${API_BASE}/agents/:agent_id/pairing-codes/:code_id/cancel`,
   auditEvents: `${API_BASE}/audit-events`,
   ownerStatus: `${API_BASE}/owners/:user_id/status`,
   pairingExchange: `${API_BASE}/pairing/exchange`,
   agentSession: `${API_BASE}/agent-session`,
   agentSessionRevoke: `${API_BASE}/agent-session/revoke`,
+  agentSessionRotate: `${API_BASE}/agent-session/rotate`,
   tools: `${API_BASE}/tools`,
   tool: `${API_BASE}/tools/:name`,
 } as const;

@@ -23,6 +23,7 @@ export function launchFor(
     choice,
     scriptPath: info.scriptPath,
     nodePath: info.nodePath,
+    platform: info.platform,
     profileArgs: profile === DEFAULT_PROFILE ? [] : ["--profile", profile],
     env: configDirNeedsExplicitEnv(info) ? { NODEDC_TASKER_HOME: info.configDir } : {},
   });

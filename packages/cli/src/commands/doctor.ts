@@ -1,18 +1,13 @@
 import { promises as fs, constants as fsConstants } from "node:fs";
 import { agentSessionSchema, healthzSchema } from "@nodedc/shared";
 import { Command } from "commander";
-import path from "node:path";
-import { codexConfigPath } from "../client-config/client-configs";
-import { readCodexServer } from "../client-config/codex";
-import { readJsonServer } from "../client-config/json-config";
-import { isInstalledPackagePath } from "../client-config/launcher";
-import { DEFAULT_PROFILE, serverNameFor, type ClientName } from "../config/profiles";
+import { DEFAULT_PROFILE } from "../config/profiles";
 import { CliError } from "../errors";
 import type { Deps } from "../factory";
 import { explainGatewayFailure } from "../gateway-client/error-messages";
 import { GatewayUnreachableError } from "../gateway-client/gateway-client";
 import { KeychainError, sessionBusHint } from "../token-store/keychain";
-import { CLI_VERSION } from "../version";
+import { checkClientConfigs } from "./doctor-clients";
 import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "./profile-context";
 
 export interface DoctorOptions {
@@ -33,38 +28,6 @@ const MAX_SKEW_S = 120;
 export function nodeVersionOk(version: string): boolean {
   const [major = 0, minor = 0] = version.replace(/^v/, "").split(".").map(Number);
   return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
-}
-
-function describeEntry(entry: Record<string, unknown>): string {
-  const args = Array.isArray(entry.args) ? (entry.args as unknown[]).map(String) : [];
-  return `runs ${[String(entry.command), ...args].join(" ")}`;
-}
-
-/**
- * Does a client entry start this CLI's `mcp`? npx entries must pin this exact version; node
- * entries must point at an existing script (this checkout's, ideally).
- */
-export async function judgeLaunch(
-  entry: Record<string, unknown>,
-  profile: string,
-  scriptPath: string,
-): Promise<{ status: DoctorCheck["status"]; fix?: string }> {
-  const args = Array.isArray(entry.args) ? (entry.args as unknown[]).map(String) : [];
-  const profileOk = profile === DEFAULT_PROFILE ? !args.includes("--profile") : args.join(" ").endsWith(`--profile ${profile}`);
-  const repair = "Run pair again (with a new code) to rewrite it.";
-  if (!args.includes("mcp") || !profileOk) return { status: "fail", fix: `The entry does not run \`nodedc-tasker mcp${profile === DEFAULT_PROFILE ? "" : ` --profile ${profile}`}\`. ${repair}` };
-  if (path.basename(String(entry.command)).startsWith("npx")) {
-    const pinned = args.find((a) => a.startsWith("nodedc-tasker@"));
-    if (pinned === `nodedc-tasker@${CLI_VERSION}`) return { status: "ok" };
-    return { status: "warn", fix: `It pins ${pinned ?? "no version"}; this CLI is ${CLI_VERSION}. ${repair}` };
-  }
-  const script = args[0] ?? "";
-  const exists = await fs.access(script).then(() => true, () => false);
-  if (!exists) return { status: "fail", fix: `${script} does not exist (moved checkout?). ${repair}` };
-  if (path.resolve(script) !== path.resolve(scriptPath) && !isInstalledPackagePath(scriptPath)) {
-    return { status: "warn", fix: `It runs another copy of the CLI than this one (${scriptPath}).` };
-  }
-  return { status: "ok" };
 }
 
 export async function collectDoctor(opts: DoctorOptions, deps: Deps): Promise<DoctorCheck[]> {
@@ -128,29 +91,8 @@ export async function collectDoctor(opts: DoctorOptions, deps: Deps): Promise<Do
     }
   }
 
-  // Client configs: present, and pointing at this version / launcher.
-  const recorded = ctx.profile?.clients ?? {};
-  const serverName = serverNameFor(ctx.name);
-  const codexFile = recorded.codex?.path ?? codexConfigPath(deps);
-  for (const client of ["codex", "claude", "cursor"] as ClientName[]) {
-    const record = recorded[client];
-    if (!record && client !== "codex") continue;
-    if (client === "claude" && record?.method === "claude-cli") {
-      add({ name: "client_claude", status: "ok", detail: "Claude Code configured through `claude mcp add --scope user`" });
-      continue;
-    }
-    const file = client === "codex" ? codexFile : record!.path;
-    try {
-      const entry = client === "codex" ? await readCodexServer(file, serverName) : await readJsonServer(file, serverName);
-      if (!entry) {
-        add({ name: `client_${client}`, status: client === "codex" && !record ? "warn" : "fail", detail: `${file} has no "${serverName}" server`, fix: "Run pair again (with a new code), or add the server by hand." });
-        continue;
-      }
-      add({ name: `client_${client}`, ...(await judgeLaunch(entry, ctx.name, deps.scriptPath)), detail: `${file}: ${describeEntry(entry)}` });
-    } catch (error) {
-      add({ name: `client_${client}`, status: "fail", detail: (error as Error).message, ...((error as CliError).hint ? { fix: (error as CliError).hint! } : {}) });
-    }
-  }
+  // Client configs: present, right for this profile, and really able to start the server.
+  for (const check of await checkClientConfigs(deps, ctx.name, ctx.profile?.clients ?? {})) add(check);
 
   if (ctx.gatewayUrl) {
     const gateway = deps.gateway(ctx.gatewayUrl, async () => token ?? "");
@@ -209,7 +151,7 @@ export async function runDoctor(opts: DoctorOptions, deps: Deps): Promise<Doctor
 
 export function doctorCommand(run: (opts: DoctorOptions) => Promise<unknown>): Command {
   return new Command("doctor")
-    .description("Check Node, keychain, client configs, gateway health, token validity and clock skew; each with a fix")
+    .description("Check Node, keychain, client configs (each started as its client would), gateway health, token validity and clock skew; each with a fix")
     .option("--profile <name>", "profile", DEFAULT_PROFILE)
     .option("--json", "machine-readable output on stdout", false)
     .action(async (options: DoctorOptions) => {

@@ -220,7 +220,7 @@ describe("status, doctor and unpair against the real gateway", () => {
     await mkdir(cli.codexHome, { recursive: true });
     const file = path.join(cli.codexHome, "config.toml");
     await writeFile(file, CODEX_CONFIG);
-    expect(await cli.run("pair", await stack.pairingCode(agentId), "--gateway", stack.gatewayUrl, "--launcher", "npx")).toBe(0);
+    expect(await cli.run("pair", await stack.pairingCode(agentId), "--gateway", stack.gatewayUrl)).toBe(0);
     const token = (cli.keychain as ReturnType<typeof createMemoryKeychain>).entries.get(new URL(stack.gatewayUrl).origin)!;
 
     const statusCli = { ...cli };
@@ -240,7 +240,8 @@ describe("status, doctor and unpair against the real gateway", () => {
     expect(cli.stderr()).toMatch(/✓ gateway .* healthy/);
     expect(cli.stderr()).toMatch(/✓ token valid for agent "Anna's Codex"/);
     expect(cli.stderr()).toMatch(/✓ clock skew -?\d+ s/);
-    expect(cli.stderr()).toMatch(new RegExp(`✓ .*config\\.toml: runs npx -y nodedc-tasker@${CLI_VERSION.replace(/\./g, "\\.")} mcp`));
+    // The checkout's entry, started as Codex would (stripped environment, cwd = HOME).
+    expect(cli.stderr()).toMatch(/✓ .*config\.toml: runs \S+ \S+dist\/cli\.js mcp \(started as Codex does; initialize answered in \d+ ms\)/);
 
     expect(await cli.run("unpair")).toBe(0);
     expect(cli.stderr()).toMatch(/Token ndca_….{4} revoked/);

@@ -1,41 +1,63 @@
 import type { Sql, TransactionSql } from "postgres";
 import type { AuditEventInput } from "../pipeline/types";
 import type { AuditRow } from "./audit-query";
+import { toStorableText } from "@nodedc/shared";
 
 /** The INSERTs of audit events, one row or many in one statement. */
 type Db = Sql | TransactionSql;
 
 const SECRET_KEY = /token$|^token|secret|password|pepper|api_?key|^code$|pairing_code|authorization/i;
+const MAX_DEPTH = 6;
 
-function withoutSecrets(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((v) => withoutSecrets(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (SECRET_KEY.test(k) && !k.endsWith("_id")) continue;
-    out[k] = withoutSecrets(v, depth + 1);
+/**
+ * What goes into an audit row, made so that no input can make the INSERT fail: keys that
+ * look like secrets are dropped, every string (keys too) is made storable text — NUL and
+ * unpaired surrogates, which Postgres refuses in jsonb (22P05, 22P02), become U+FFFD —
+ * and values JSON cannot carry (bigint, functions, cycles, nesting past MAX_DEPTH) become
+ * plain strings. The event of a request carrying such bytes is written, never lost.
+ */
+function storableDetail(value: unknown, depth: number, seen: Set<object>): unknown {
+  if (typeof value === "string") return toStorableText(value);
+  if (value === null || typeof value === "number" || typeof value === "boolean" || value === undefined) return value;
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value !== "object") return `[${typeof value}]`;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (depth >= MAX_DEPTH) return "[nested too deep]";
+  if (seen.has(value)) return "[circular]";
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v) => storableDetail(v, depth + 1, seen) ?? null);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (SECRET_KEY.test(k) && !k.endsWith("_id")) continue;
+      out[toStorableText(k)] = storableDetail(v, depth + 1, seen);
+    }
+    return out;
+  } finally {
+    seen.delete(value);
   }
-  return out;
 }
 
-/** One audit_events row as inserted (ids are made here, so a batch maps its rows back exactly). */
+const text = (value: string | null | undefined): string | null => (value == null ? null : toStorableText(value));
+
+/** One audit_events row as inserted, every text storable (ids are made here, so a batch maps its rows back exactly). */
 export type AuditRowInput = Omit<AuditRow, "occurred_at" | "cursor_ts">;
 
 export function auditRowOf(event: AuditEventInput, id: string): AuditRowInput {
   return {
     id,
     actor_type: event.actor_type,
-    actor_user_id: event.actor_user_id ?? null,
+    actor_user_id: text(event.actor_user_id),
     agent_id: event.agent_id ?? null,
-    owner_user_id: event.owner_user_id ?? null,
+    owner_user_id: text(event.owner_user_id),
     token_id: event.token_id ?? null,
     project_id: event.project_id ?? null,
-    action: event.action,
-    tool: event.tool ?? null,
+    action: toStorableText(event.action),
+    tool: text(event.tool),
     outcome: event.outcome,
-    error_code: event.error_code ?? null,
-    request_id: event.request_id,
-    details: withoutSecrets(event.details ?? {}) as Record<string, unknown>,
+    error_code: text(event.error_code),
+    request_id: toStorableText(event.request_id),
+    details: storableDetail(event.details ?? {}, 0, new Set()) as Record<string, unknown>,
   };
 }
 

@@ -25,12 +25,24 @@ export async function recordAudit(sql: AuditDb, event: AuditEventInput): Promise
   return row!;
 }
 
+/** Called when an audit event could not be written: the caller's own answer goes on. */
+export type AuditFailureAlarm = (event: AuditEventInput, error: unknown) => void;
+
 /**
  * recordAudit bound to the gateway's pools; a transaction may be passed per call. Events
  * outside a transaction go through one group-commit batcher per pool (audit-batcher.ts).
+ * A failed write sounds `alarm` (a metric and an error log in the app) before the error
+ * reaches the caller: denial paths answer their 4xx even then, so it must never be silent.
  */
-export function bindRecordAudit(sql: Sql, relaxedSql: Sql = sql): RecordAudit {
+export function bindRecordAudit(sql: Sql, relaxedSql: Sql = sql, alarm?: AuditFailureAlarm): RecordAudit {
   const durable = createAuditBatcher(sql);
   const relaxed = relaxedSql === sql ? durable : createAuditBatcher(relaxedSql);
-  return (event, db, options) => (db ? recordAudit(db, event) : (options?.durable === false ? relaxed : durable).add(event));
+  return async (event, db, options) => {
+    try {
+      return await (db ? recordAudit(db, event) : (options?.durable === false ? relaxed : durable).add(event));
+    } catch (error) {
+      alarm?.(event, error);
+      throw error;
+    }
+  };
 }

@@ -12,12 +12,14 @@ import { hashAgentToken } from "../tokens/secret-hash";
 import { findTokenForAuth, touchToken, type TokenAuthRow } from "../tokens/token-store";
 import type { AuthCache } from "./auth-cache";
 import { bearerCredential } from "./bearer";
+import { clientIp } from "../http/client-ip";
+import { revokeChainOnReuse, settleFirstUse, isUnusedSuccessor } from "./rotation-on-auth";
 
 export interface RequireAgentOptions {
   sql: Sql;
   /** For last-seen writes (a lost one is harmless); defaults to `sql`. */
   relaxedSql?: Sql;
-  config: Pick<Config, "tokenPepper" | "lastSeenWriteIntervalS">;
+  config: Pick<Config, "tokenPepper" | "lastSeenWriteIntervalS" | "trustProxy">;
   logger: Logger;
   audit: RecordAudit;
   ownerStatus: OwnerStatusChecker;
@@ -41,8 +43,10 @@ type Verdict = { ok: true } | { ok: false; error: HttpError; reason: string };
  * 3. unknown, revoked or expired token, revoked agent, annulled owner → the same 401;
  *    blocked owner (or unverifiable past the grace period) → 403 owner_inactive;
  *    paused agent → 403 agent_paused. Denials of a known agent are audited, and are always
- *    decided on a row read from the database, never on a cached one.
- * 4. last_used_at / last_seen_at are written at most once per LAST_SEEN_WRITE_INTERVAL_S.
+ *    decided on a row read from the database, never on a cached one. A rotated token
+ *    (its successor is in use) is a reuse: the 401 also revokes its whole chain;
+ * 4. the first accepted request of a rotation successor retires its predecessor;
+ * 5. last_used_at / last_seen_at are written at most once per LAST_SEEN_WRITE_INTERVAL_S.
  * Sets `c.get("agent")` (AgentContext) and `c.get("authEpoch")` for the handlers.
  */
 export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<GatewayEnv> {
@@ -72,6 +76,8 @@ export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<Ga
 
   async function judge(row: TokenAuthRow): Promise<Verdict> {
     if (row.revoked_at) return { ok: false, error: HttpError.unauthenticated(), reason: "token_revoked" };
+    // its successor is in use: whoever presents it now is a second holder (rotation-on-auth.ts)
+    if (row.rotated_at) return { ok: false, error: HttpError.unauthenticated(), reason: "token_reused_after_rotation" };
     // `expired` is the database's verdict at read time; a cached row also expires by the clock.
     if (row.expired || (row.expires_at !== null && row.expires_at.getTime() <= Date.now())) {
       return { ok: false, error: HttpError.unauthenticated(), reason: "token_expired" };
@@ -133,7 +139,13 @@ export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<Ga
       if (!row) throw HttpError.unauthenticated();
       verdict = await judge(row);
     }
-    if (!verdict.ok) return deny(c, row, verdict.error, verdict.reason);
+    if (!verdict.ok) {
+      if (verdict.reason === "token_reused_after_rotation") {
+        await revokeChainOnReuse(sql, audit, row, { requestId: c.get("requestId"), ip: clientIp(c, config.trustProxy), userAgent: c.req.header("User-Agent") });
+      }
+      return deny(c, row, verdict.error, verdict.reason);
+    }
+    if (isUnusedSuccessor(row)) await settleFirstUse(sql, row, c.req.path, clientIp(c, config.trustProxy));
 
     const entry = cache?.get(key);
     const lastTouch = entry ? entry.touchedAt : (row.last_used_at?.getTime() ?? 0);

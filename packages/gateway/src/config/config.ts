@@ -1,4 +1,5 @@
 import { dropEmpty, envSchema, type Env } from "./env-schema";
+import type { ProxyTrust } from "../http/client-ip";
 
 /**
  * The gateway's configuration, parsed once from the environment (STYLE rule 8).
@@ -45,7 +46,8 @@ export interface Config {
     pairingPerIpPerMin: number;
     pairingGlobalPerMin: number;
   };
-  trustProxy: boolean;
+  /** Which X-Forwarded-For hops are our proxies (http/client-ip.ts). */
+  trustProxy: ProxyTrust;
   lastSeenWriteIntervalS: number;
   logLevel: Env["LOG_LEVEL"];
   /** Names of settings that fell back to DEV defaults (for the sandbox banner). */
@@ -114,6 +116,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     if (!env.TASKER_API_URL) problems.push("TASKER_API_URL is required in production");
     if (!env.PUBLIC_URL) problems.push("PUBLIC_URL is required in production (it goes into pair commands)");
   }
+  if (env.TRUSTED_PROXIES && env.TRUST_PROXY === 0) problems.push("TRUSTED_PROXIES is set but TRUST_PROXY=0 turns proxies off; unset one of them");
   if (mode === "gateway" && !env.TASKER_API_URL) problems.push("NODEDC_MODE=gateway needs TASKER_API_URL");
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -151,7 +154,10 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       pairingPerIpPerMin: env.PAIRING_RATE_LIMIT_PER_IP_PER_MIN,
       pairingGlobalPerMin: env.PAIRING_RATE_LIMIT_GLOBAL_PER_MIN,
     },
-    trustProxy: env.TRUST_PROXY,
+    trustProxy: {
+      hops: env.TRUST_PROXY ?? (env.TRUSTED_PROXIES ? Number.MAX_SAFE_INTEGER : 0),
+      proxies: env.TRUSTED_PROXIES ?? null,
+    },
     lastSeenWriteIntervalS: env.LAST_SEEN_WRITE_INTERVAL_S,
     logLevel: env.LOG_LEVEL,
     devDefaults,

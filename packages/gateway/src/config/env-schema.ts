@@ -1,4 +1,5 @@
 import { z } from "zod";
+import proxyaddr from "proxy-addr";
 
 /**
  * Every environment variable the gateway reads (DESIGN §6, §11), its default and why.
@@ -73,8 +74,31 @@ export const envSchema = z.object({
   PAIRING_RATE_LIMIT_PER_IP_PER_MIN: int(1, 1_000_000).default(10),
   /** Pairing exchanges per minute over all IPs: caps distributed guessing. */
   PAIRING_RATE_LIMIT_GLOBAL_PER_MIN: int(1, 1_000_000).default(300),
-  /** Take the client IP from X-Forwarded-For (only behind a proxy that sets it). */
-  TRUST_PROXY: z.stringbool().default(false),
+  /**
+   * How many proxies stand in front of the gateway: the client IP is the right-most
+   * X-Forwarded-For hop that is not one of them. A number of hops; `true` means 1 (one
+   * proxy), `false`/0 reads the socket only. Unset: 0, or any number when TRUSTED_PROXIES is set.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(true|false|yes|no|on|off|\d{1,2})$/, "a number of proxy hops (0–99), true (1) or false (0)")
+    .transform((v) => (["true", "yes", "on"].includes(v) ? 1 : ["false", "no", "off"].includes(v) ? 0 : Number(v)))
+    .optional(),
+  /** Comma-separated IPs/CIDRs (or loopback, linklocal, uniquelocal) of those proxies: only a hop inside them is skipped. */
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s !== ""))
+    .refine((ranges) => {
+      try {
+        proxyaddr.compile(ranges); // throws on an entry that is not an IP, CIDR or named range
+        return ranges.length > 0;
+      } catch {
+        return false;
+      }
+    }, "a comma-separated list of IPs, CIDRs or loopback/linklocal/uniquelocal")
+    .optional(),
   /** last_seen_at/last_used_at are written at most once per this many seconds per token. */
   LAST_SEEN_WRITE_INTERVAL_S: int(0, 3600).default(30),
   /** pino level. */

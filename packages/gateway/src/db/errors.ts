@@ -12,6 +12,10 @@ export const SQLSTATE = {
   notNullViolation: "23502",
   stringTooLong: "22001",
   invalidTextRepresentation: "22P02",
+  /** NUL in text (and invalid UTF-8): the contract refuses it first, this is the backstop. */
+  characterNotInRepertoire: "22021",
+  /** NUL (\u0000) in jsonb. */
+  untranslatableCharacter: "22P05",
   insufficientPrivilege: "42501",
   serializationFailure: "40001",
   deadlockDetected: "40P01",
@@ -36,6 +40,10 @@ export function mapDbError(error: unknown): HttpError | null {
     case SQLSTATE.stringTooLong:
     case SQLSTATE.invalidTextRepresentation:
       return HttpError.validation("a value is out of range for this field");
+    case SQLSTATE.characterNotInRepertoire:
+    case SQLSTATE.untranslatableCharacter:
+      // the same input fails the same way on every retry: not retryable
+      return HttpError.validation("a text value holds a character that cannot be stored (NUL or an unpaired surrogate)", { reason: "unstorable_text" });
     case SQLSTATE.serializationFailure:
     case SQLSTATE.deadlockDetected:
     case SQLSTATE.queryCanceled:

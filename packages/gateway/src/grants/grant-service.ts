@@ -3,10 +3,11 @@ import type { createGrantRequestSchema } from "@nodedc/shared";
 import type { GatewayDeps } from "../deps";
 import type { LauncherUser } from "../auth/launcher-jwt";
 import { HttpError } from "../http/http-error";
-import { actorOf } from "../agents/agent-access";
+import { actorOf, assertAgentNotRevoked } from "../agents/agent-access";
+import { auditActor, withVia, type ActionContext } from "../agents/action-context";
 import type { AgentRow } from "../agents/agent-store";
 import { getOwner } from "../owners/owner-store";
-import { upsertGrant, type GrantRow } from "./grant-store";
+import { deleteGrant, upsertGrant, type GrantRow } from "./grant-store";
 import { checkGrantScopes } from "./owner-right";
 
 export interface CreateGrantInput {
@@ -14,6 +15,7 @@ export interface CreateGrantInput {
   agent: AgentRow;
   body: z.output<typeof createGrantRequestSchema>;
   requestId: string;
+  via?: ActionContext["via"];
 }
 
 /**
@@ -26,6 +28,8 @@ export async function createGrant(
   input: CreateGrantInput,
 ): Promise<{ row: GrantRow; created: boolean }> {
   const { agent, body, user, requestId } = input;
+  assertAgentNotRevoked(agent);
+  const ctx: ActionContext = { user, requestId, via: input.via ?? "api" };
   const workspace = deps.config.tasker.workspaceSlug;
   if (body.workspace_slug !== workspace) {
     throw HttpError.validation(`body.workspace_slug: this gateway serves the workspace "${workspace}"`, {
@@ -43,20 +47,20 @@ export async function createGrant(
       outcome: "denied",
       error_code: "forbidden",
       request_id: requestId,
-      details: { reason, scopes: body.scopes, ...extra },
+      details: withVia(ctx, { reason, scopes: body.scopes, ...extra }),
     });
     throw error;
   };
   if (!owner?.email) return denied("owner_email_unknown", "the owner's email is unknown, so Tasker membership cannot be checked; the owner should sign in once");
   if (owner.status !== "active") return denied("owner_inactive", "the owner is not active");
 
-  const ctx = { agent_id: agent.id, request_id: requestId };
-  const check = await checkGrantScopes(deps.adapter, ctx, body.project_id, owner.email, body.scopes);
+  const call = { agent_id: agent.id, request_id: requestId };
+  const check = await checkGrantScopes(deps.adapter, call, body.project_id, owner.email, body.scopes);
   if (check.refusal) {
     const { reason, ...extra } = check.audit;
     return denied(reason as string, check.refusal.message, check.refusal, extra);
   }
-  const project = await deps.adapter.getProject(ctx, body.project_id);
+  const project = await deps.adapter.getProject(call, body.project_id);
 
   return deps.sql.begin(async (tx) => {
     const result = await upsertGrant(tx, {
@@ -77,10 +81,31 @@ export async function createGrant(
         action: result.created ? "grant.create" : "grant.update",
         outcome: "allowed",
         request_id: requestId,
-        details: { grant_id: result.row.id, scopes: body.scopes, ...(result.previous_scopes ? { previous: { scopes: result.previous_scopes } } : {}) },
+        details: withVia(ctx, { grant_id: result.row.id, scopes: body.scopes, ...(result.previous_scopes ? { previous: { scopes: result.previous_scopes } } : {}) }),
       },
       tx,
     );
     return result;
+  });
+}
+
+/** Removes one grant (humans may delete grants; agents can delete nothing). Null: no such grant. */
+export async function removeGrantFor(deps: Pick<GatewayDeps, "sql" | "audit">, ctx: ActionContext, agent: AgentRow, grantId: string): Promise<GrantRow | null> {
+  return deps.sql.begin(async (tx) => {
+    const row = await deleteGrant(tx, agent.id, grantId);
+    if (!row) return null;
+    await deps.audit(
+      {
+        ...auditActor(ctx),
+        agent_id: agent.id,
+        owner_user_id: agent.owner_user_id,
+        project_id: row.project_id,
+        action: "grant.delete",
+        outcome: "allowed",
+        details: withVia(ctx, { grant_id: row.id, previous: { scopes: row.scopes, project_identifier: row.project_identifier } }),
+      },
+      tx,
+    );
+    return row;
   });
 }

@@ -8,6 +8,10 @@ export interface Metrics {
   registry: Registry;
   httpRequests: Counter<"method" | "route" | "status">;
   httpDuration: Histogram<"method" | "route" | "status">;
+  /** Audit events that could not be written; any increase is an alarm (DESIGN §9 rule 11). */
+  auditWriteFailures: Counter<"action" | "outcome">;
+  /** Requests whose client went away before the answer (not server errors; logged as 499). */
+  clientAborts: Counter<"method" | "route">;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -26,5 +30,17 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry],
   });
-  return { registry, httpRequests, httpDuration };
+  const auditWriteFailures = new Counter({
+    name: "nodedc_audit_write_failures_total",
+    help: "Audit events that failed to be written, by action and outcome (alert on any increase)",
+    labelNames: ["action", "outcome"] as const,
+    registers: [registry],
+  });
+  const clientAborts = new Counter({
+    name: "nodedc_http_client_aborts_total",
+    help: "Requests the client aborted before the answer was sent (counted apart from 5xx)",
+    labelNames: ["method", "route"] as const,
+    registers: [registry],
+  });
+  return { registry, httpRequests, httpDuration, auditWriteFailures, clientAborts };
 }

@@ -100,7 +100,7 @@ describe("pairing exchange", () => {
 describe("pairing exchange rate limits (held in Postgres)", () => {
   let limited: TestStack;
   beforeAll(async () => {
-    limited = await startTestStack({ env: { PAIRING_RATE_LIMIT_PER_IP_PER_MIN: "3", PAIRING_RATE_LIMIT_GLOBAL_PER_MIN: "5", TRUST_PROXY: "true" } });
+    limited = await startTestStack({ env: { PAIRING_RATE_LIMIT_PER_IP_PER_MIN: "3", PAIRING_RATE_LIMIT_GLOBAL_PER_MIN: "5", TRUST_PROXY: "2" } });
   });
   afterAll(async () => {
     await limited?.close();
@@ -128,5 +128,26 @@ describe("pairing exchange rate limits (held in Postgres)", () => {
     expect((await attempt("BCDF-GHJK", "198.51.100.9")).status).toBe(400);
     const global = await errorOf(await attempt(code, "198.51.100.9"));
     expect([global.status, global.code]).toEqual([429, "rate_limited"]);
+  });
+});
+
+describe("pairing limits behind a proxy (TRUST_PROXY=1)", () => {
+  let proxied: TestStack;
+  beforeAll(async () => {
+    proxied = await startTestStack({ env: { PAIRING_RATE_LIMIT_PER_IP_PER_MIN: "3", TRUST_PROXY: "1" } });
+  });
+  afterAll(async () => {
+    await proxied?.close();
+  });
+
+  it("a client rotating the left of X-Forwarded-For stays in its own bucket, and audit records the real hop", async () => {
+    // the proxy appends the address it saw (203.0.113.77); everything left of it is the client's
+    const attempt = (spoof: string) =>
+      proxied.http("POST", ROUTES.pairingExchange, { body: { code: "BCDF-GHJK", device_name: "d", client }, headers: { "X-Forwarded-For": `${spoof}, 203.0.113.77` } });
+    for (let i = 0; i < 3; i++) expect((await attempt(`192.0.2.${i}`)).status).toBe(400);
+    const refused = await errorOf(await attempt("192.0.2.200"));
+    expect([refused.status, refused.code]).toEqual([429, "rate_limited"]);
+    const rows = await proxied.adminSql<{ ip: string }[]>`SELECT details->>'ip' AS ip FROM audit_events WHERE action = 'pairing.exchange'`;
+    expect(rows.map((r) => r.ip)).toEqual(["203.0.113.77", "203.0.113.77", "203.0.113.77", "203.0.113.77"]);
   });
 });

@@ -1,4 +1,4 @@
-import { normalizePairingCode, type PairingExchangeResponse } from "@nodedc/shared";
+import { normalizePairingCode, truncateCodePoints, type PairingExchangeResponse } from "@nodedc/shared";
 import type { z } from "zod";
 import type { pairingExchangeRequestSchema } from "@nodedc/shared";
 import type { GatewayDeps } from "../deps";
@@ -23,18 +23,7 @@ export interface ExchangeInput {
  * transaction. Every refusal is the same 400 pairing_code_invalid and is audited.
  */
 export async function exchangePairingCode(deps: GatewayDeps, input: ExchangeInput): Promise<PairingExchangeResponse> {
-  const { limits } = deps.config;
-  const [perIp, global] = await Promise.all([
-    deps.rateLimiter.consume(`pairing:ip:${input.ip}`, limits.pairingPerIpPerMin, 60),
-    deps.rateLimiter.consume("pairing:global", limits.pairingGlobalPerMin, 60),
-  ]);
-  const refusedBy = !perIp.allowed ? perIp : !global.allowed ? global : null;
-  if (refusedBy) {
-    await auditFailure(deps, input, "rate_limited", "rate_limited");
-    const error = HttpError.rateLimited(refusedBy.reset_s);
-    Object.assign(error.headers, rateLimitHeaders(refusedBy));
-    throw error;
-  }
+  await consumeExchangeAttempt(deps, input);
 
   const code = normalizePairingCode(input.body.code);
   if (code === null) {
@@ -90,7 +79,51 @@ export async function exchangePairingCode(deps: GatewayDeps, input: ExchangeInpu
   };
 }
 
-async function auditFailure(deps: GatewayDeps, input: ExchangeInput, reason: string, errorCode: string): Promise<void> {
+/** Every attempt counts against the per-IP and global limits; past them → 429, audited. */
+async function consumeExchangeAttempt(deps: GatewayDeps, input: Omit<ExchangeInput, "body"> & { body: AttemptFields }): Promise<void> {
+  const { limits } = deps.config;
+  const [perIp, global] = await Promise.all([
+    deps.rateLimiter.consume(`pairing:ip:${input.ip}`, limits.pairingPerIpPerMin, 60),
+    deps.rateLimiter.consume("pairing:global", limits.pairingGlobalPerMin, 60),
+  ]);
+  const refusedBy = !perIp.allowed ? perIp : !global.allowed ? global : null;
+  if (refusedBy) {
+    await auditFailure(deps, input, "rate_limited", "rate_limited");
+    const error = HttpError.rateLimited(refusedBy.reset_s);
+    Object.assign(error.headers, rateLimitHeaders(refusedBy));
+    throw error;
+  }
+}
+
+/** What a refused attempt's audit event says about the device (never the code). */
+interface AttemptFields {
+  device_name?: unknown;
+  client?: unknown;
+}
+
+/**
+ * A body the contract refused (malformed JSON, a wrong field, NUL in device_name) is a
+ * failed attempt like any other: it counts against the limits and is audited, then the
+ * 422 is thrown. Without this, bytes the contract refuses would make guessing invisible.
+ */
+export async function refuseMalformedExchange(deps: GatewayDeps, input: { rawBody: string; ip: string; requestId: string }, refusal: unknown): Promise<never> {
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(input.rawBody);
+  } catch {
+    // not JSON: nothing to say about the device
+  }
+  const fields = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as AttemptFields) : {};
+  const body: AttemptFields = {
+    device_name: typeof fields.device_name === "string" ? truncateCodePoints(fields.device_name, 120) : undefined,
+    client: fields.client !== null && typeof fields.client === "object" ? fields.client : undefined,
+  };
+  await consumeExchangeAttempt(deps, { ...input, body });
+  await auditFailure(deps, { ...input, body }, "malformed_request", refusal instanceof HttpError ? refusal.code : "validation_failed");
+  throw refusal;
+}
+
+async function auditFailure(deps: GatewayDeps, input: Omit<ExchangeInput, "body"> & { body: AttemptFields }, reason: string, errorCode: string): Promise<void> {
   try {
     await deps.audit({
       actor_type: "anonymous",
@@ -100,7 +133,7 @@ async function auditFailure(deps: GatewayDeps, input: ExchangeInput, reason: str
       request_id: input.requestId,
       details: { reason, ip: input.ip, device_name: input.body.device_name, client: input.body.client },
     }, undefined, { durable: false });
-  } catch (error) {
-    deps.logger.error({ err: error, request_id: input.requestId }, "audit of a failed pairing exchange failed");
+  } catch {
+    // the recorder has raised the alarm (metric + error log); the refusal still stands
   }
 }

@@ -6,7 +6,9 @@ import type { GatewayEnv } from "../http/context";
 import { HttpError } from "../http/http-error";
 import { readJson } from "../http/validate";
 import { actorOf, assertAgentNotRevoked, loadAgentFor } from "../agents/agent-access";
-import { insertToken, listTokens, revokeToken, tokenMeta } from "../tokens/token-store";
+import { insertToken, listTokens, tokenMeta } from "../tokens/token-store";
+import { revokeTokenFor } from "../tokens/token-service";
+import { apiContext } from "../agents/action-context";
 
 /** Tokens of an agent: issue (shown once), list metadata, revoke now. */
 export function agentTokenRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
@@ -52,20 +54,11 @@ export function agentTokenRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
   });
 
   routes.post(ROUTES.agentTokenRevoke, async (c) => {
-    const user = c.get("user");
-    const agent = await loadAgentFor(sql, user, c.req.param("agent_id"));
+    const agent = await loadAgentFor(sql, c.get("user"), c.req.param("agent_id"));
     const tokenId = c.req.param("token_id");
     if (!z.uuid().safeParse(tokenId).success) throw HttpError.notFound("token not found");
     await readJson(c, z.strictObject({}));
-    const row = await sql.begin(async (tx) => {
-      const revoked = await revokeToken(tx, agent.id, tokenId, "revoked_by_owner");
-      if (!revoked) return null;
-      await deps.audit(
-        { ...actorOf(user), agent_id: agent.id, owner_user_id: agent.owner_user_id, token_id: revoked.id, action: "token.revoke", outcome: "allowed", request_id: c.get("requestId") },
-        tx,
-      );
-      return revoked;
-    });
+    const row = await revokeTokenFor(deps, apiContext(c), agent, tokenId);
     if (!row) throw HttpError.notFound("token not found");
     return c.json(tokenMeta(row));
   });

@@ -6,7 +6,7 @@ import { insertAgent } from "../agents/agent-store";
 import { upsertGrant } from "../grants/grant-store";
 import { createPairingCode } from "../pairing/pairing-store";
 import { recordAudit } from "../audit/record-audit";
-import { pairCommand } from "../routes/agent-pairing-codes";
+import { pairCommand } from "../pairing/pairing-service";
 
 /** The sandbox's demo identities (DESIGN §11). The email is the sandbox's DEMO/OPS member. */
 export const DEMO_OWNER = { user_id: "demo-owner", email: "demo.owner@nodedc.local" } as const;

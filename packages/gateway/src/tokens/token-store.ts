@@ -1,5 +1,5 @@
 import type { Sql, TransactionSql } from "postgres";
-import { generateAgentToken, LIMITS, tokenDisplay, type TokenMeta } from "@nodedc/shared";
+import { generateAgentToken, LIMITS, tokenDisplay, type TokenMeta, type TokenStatus } from "@nodedc/shared";
 import { hashAgentToken } from "./secret-hash";
 
 /** SQL owned by the tokens domain: issue, list, revoke, and the auth lookup. */
@@ -17,6 +17,22 @@ export interface TokenRow {
   expires_at: Date | null;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  /** The token this one replaced by rotation (DESIGN §14), else null. */
+  replaces_token_id: string | null;
+  /** When this token's successor was first used (it is refused from then on). */
+  rotated_at: Date | null;
+}
+
+/** Columns of TokenRow, for every statement that returns one. */
+export const TOKEN_ROW_COLUMNS =
+  "id, agent_id, name, prefix, last4, device_name, client, created_at, expires_at, last_used_at, revoked_at, replaces_token_id, rotated_at";
+
+/** active | revoked | expired | rotated (a revoked chain shows revoked, whatever came before). */
+export function tokenStatus(row: Pick<TokenRow, "revoked_at" | "rotated_at" | "expires_at">, now = Date.now()): TokenStatus {
+  if (row.revoked_at) return "revoked";
+  if (row.rotated_at) return "rotated";
+  if (row.expires_at && row.expires_at.getTime() <= now) return "expired";
+  return "active";
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -34,6 +50,9 @@ export function tokenMeta(row: TokenRow): TokenMeta {
     expires_at: iso(row.expires_at),
     last_used_at: iso(row.last_used_at),
     revoked_at: iso(row.revoked_at),
+    status: tokenStatus(row),
+    replaces_token_id: row.replaces_token_id,
+    rotated_at: iso(row.rotated_at),
   };
 }
 
@@ -57,13 +76,13 @@ export async function insertToken(sql: Db, pepper: string, input: IssueTokenInpu
     VALUES (${input.agent_id}, ${hashAgentToken(pepper, token)}, ${prefix}, ${last4}, ${input.name ?? null},
             ${input.device_name ?? null}, ${input.client ? sql.json(input.client) : null}, ${input.created_via},
             ${input.created_by}, now() + make_interval(days => ${days}))
-    RETURNING id, agent_id, name, prefix, last4, device_name, client, created_at, expires_at, last_used_at, revoked_at`;
+    RETURNING ${sql.unsafe(TOKEN_ROW_COLUMNS)}`;
   return { token, row: row! };
 }
 
 export async function listTokens(sql: Db, agentId: string): Promise<TokenRow[]> {
   return sql<TokenRow[]>`
-    SELECT id, agent_id, name, prefix, last4, device_name, client, created_at, expires_at, last_used_at, revoked_at
+    SELECT ${sql.unsafe(TOKEN_ROW_COLUMNS)}
     FROM agent_tokens WHERE agent_id = ${agentId} ORDER BY created_at DESC, id DESC`;
 }
 
@@ -72,7 +91,7 @@ export async function revokeToken(sql: Db, agentId: string, tokenId: string, rea
   const [row] = await sql<TokenRow[]>`
     UPDATE agent_tokens SET revoked_at = coalesce(revoked_at, now()), revoked_reason = coalesce(revoked_reason, ${reason})
     WHERE id = ${tokenId} AND agent_id = ${agentId}
-    RETURNING id, agent_id, name, prefix, last4, device_name, client, created_at, expires_at, last_used_at, revoked_at`;
+    RETURNING ${sql.unsafe(TOKEN_ROW_COLUMNS)}`;
   return row ?? null;
 }
 
@@ -90,6 +109,10 @@ export interface TokenAuthRow {
   expired: boolean;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  /** Rotation (0107_token_rotation.sql): the replaced token, its first use, this token's own retirement. */
+  replaces_token_id: string | null;
+  activated_at: Date | null;
+  rotated_at: Date | null;
   agent_id: string;
   display_name: string;
   agent_status: "active" | "paused" | "revoked";
@@ -113,7 +136,7 @@ export interface TokenAuthRow {
 export async function findTokenForAuth(sql: Db, tokenHash: Buffer): Promise<TokenAuthRow | null> {
   const [row] = await sql<TokenAuthRow[]>`
     SELECT t.id AS token_id, t.prefix, t.last4, t.expires_at, (t.expires_at IS NOT NULL AND t.expires_at <= now()) AS expired,
-           t.revoked_at, t.last_used_at,
+           t.revoked_at, t.last_used_at, t.replaces_token_id, t.activated_at, t.rotated_at,
            a.id AS agent_id, a.display_name, a.status AS agent_status,
            o.user_id AS owner_user_id, o.email AS owner_email, o.status AS owner_status,
            o.status_checked_at, o.status_unreachable_since,

@@ -1,4 +1,4 @@
-import { createCardInput, createCardOutput } from "@nodedc/shared";
+import { createCardInput, createCardOutput, truncateCodePoints } from "@nodedc/shared";
 import { attributedHtml } from "../markdown/markdown";
 import { EXTERNAL_SOURCE, type TaskerWorkItem } from "../tasker/types";
 import { attributionOf } from "./attribution";
@@ -32,7 +32,7 @@ export const createCardTool = defineTool({
     }
     await assertReferencesInProject(deps, ctx, meta, args);
     await write.beginWrite({
-      title: args.title.slice(0, 120),
+      title: truncateCodePoints(args.title, 120),
       description_chars: args.description_markdown?.length ?? 0,
       state_id: args.state_id ?? null,
       priority: args.priority ?? null,

@@ -1,4 +1,4 @@
-import { reportSessionInput, reportSessionOutput } from "@nodedc/shared";
+import { reportSessionInput, reportSessionOutput, truncateCodePoints } from "@nodedc/shared";
 import { markdownToHtml } from "../markdown/markdown";
 import { upsertSession, type SessionStatus } from "../sessions/session-store";
 import { EXTERNAL_SOURCE, type TaskerComment } from "../tasker/types";
@@ -47,27 +47,30 @@ export const reportSessionTool = defineTool({
     const meta = await loadProjectMeta(deps, ctx, args.project_id);
     const card = await resolveCard(deps, ctx, meta, args.card_id);
     ctx.touched.card_id = card.id;
-    let comment: TaskerComment | null = null;
-    if (write.attempts > 1) {
-      comment = await deps.tasker.findCommentByExternalRef(ctx.call, args.project_id, card.id, EXTERNAL_SOURCE, write.recordId);
-    }
-    if (!comment) {
-      await write.beginWrite({ card_id: card.id, status: args.status, summary: args.summary.slice(0, 200), external_id: write.recordId });
-      ({ comment } = await deps.tasker.createComment(ctx.call, args.project_id, card.id, {
-        comment_html: sessionReportHtml(attributionOf(ctx), args),
-        external_source: EXTERNAL_SOURCE,
-        external_id: write.recordId,
-      }));
-    }
-    const session = await upsertSession(deps.sql, {
+    // Everything built from the input is built before the Tasker write: after it, only the
+    // session row (its text already checked storable by the contract) can be written.
+    const sessionRow = {
       agent_id: ctx.agent.agent.id,
       project_id: args.project_id,
       card_id: card.id,
       status: args.status,
       summary: args.summary,
-      comment_id: comment.id,
       request_id: ctx.requestId,
-    });
+    };
+    const commentHtml = sessionReportHtml(attributionOf(ctx), args);
+    let comment: TaskerComment | null = null;
+    if (write.attempts > 1) {
+      comment = await deps.tasker.findCommentByExternalRef(ctx.call, args.project_id, card.id, EXTERNAL_SOURCE, write.recordId);
+    }
+    if (!comment) {
+      await write.beginWrite({ card_id: card.id, status: args.status, summary: truncateCodePoints(args.summary, 200), external_id: write.recordId });
+      ({ comment } = await deps.tasker.createComment(ctx.call, args.project_id, card.id, {
+        comment_html: commentHtml,
+        external_source: EXTERNAL_SOURCE,
+        external_id: write.recordId,
+      }));
+    }
+    const session = await upsertSession(deps.sql, { ...sessionRow, comment_id: comment.id });
     return { comment: presentComment(comment, meta), session };
   },
 });

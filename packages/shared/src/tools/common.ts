@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LIMITS } from "../limits";
 import { uuidSchema } from "../api-common";
+import { storableText } from "../text";
 import { UNTRUSTED_SCHEMA_KEY, isWrappedUntrusted } from "../untrusted";
 
 /**
@@ -41,9 +42,8 @@ export const PRIORITIES = ["urgent", "high", "medium", "low", "none"] as const;
 export const prioritySchema = z.enum(PRIORITIES).describe("Card priority.");
 
 export const markdownArg = (description: string) =>
-  z.string().max(LIMITS.max_markdown_chars, `at most ${LIMITS.max_markdown_chars} characters`).describe(description);
-export const titleArg = z
-  .string()
+  storableText().max(LIMITS.max_markdown_chars, `at most ${LIMITS.max_markdown_chars} characters`).describe(description);
+export const titleArg = storableText()
   .trim()
   .min(1)
   .max(LIMITS.max_title_chars)

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LIMITS } from "../limits";
 import { uuidSchema, userIdSchema, cursorSchema } from "../api-common";
 import { scopeSchema } from "../scopes";
+import { storableText } from "../text";
 import {
   cardActivityOut,
   cardOut,
@@ -69,7 +70,7 @@ export const describeProjectOutput = z.object({
 // search_cards ---------------------------------------------------------------------------
 export const searchCardsInput = z.strictObject({
   project_id: projectIdArg,
-  query: z.string().trim().min(1).max(200).optional().describe("Text to find in titles and descriptions (or a card number)."),
+  query: storableText().trim().min(1).max(200).optional().describe("Text to find in titles and descriptions (or a card number)."),
   state_id: uuidSchema.optional().describe("Only cards in this state (ids from describe_project)."),
   state_group: stateGroupSchema.optional().describe("Only cards whose state is in this group, e.g. started."),
   assignee_id: uuidSchema.optional().describe("Only cards assigned to this user (member ids from describe_project)."),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { uuidSchema } from "../api-common";
 import { idempotencyKeySchema } from "../idempotency";
+import { storableText } from "../text";
 import {
   cardOut,
   cardRefArg,
@@ -77,7 +78,7 @@ export const reportSessionInput = z.strictObject({
   project_id: projectIdArg,
   card_id: cardRefArg,
   status: sessionStatusSchema.describe("started when you begin, progress for milestones, blocked when you need a human, completed when done."),
-  summary: z.string().trim().min(1).max(500).describe("One or two sentences: what happened, what is next."),
+  summary: storableText().trim().min(1).max(500).describe("One or two sentences: what happened, what is next."),
   details_markdown: markdownArg("Optional details in markdown (steps, findings, links).").optional(),
   idempotency_key: idempotencyKeySchema,
 });
