@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// One config for the monorepo. `pnpm test` runs unit, integration and smoke; .ci/run
+// One config for the monorepo. `pnpm test` runs unit, integration, smoke and browser; .ci/run
 // repeats `smoke` on embedded PGlite and runs `journey` (the README's start command as a
 // child process, driven like Codex would) on its own.
 const exclude = ["**/node_modules/**", "**/dist/**"];
@@ -38,6 +38,18 @@ export default defineConfig({
           include: ["packages/*/test/**/*.smoke.test.ts"],
           exclude,
           testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The owner console in a real Chromium (Debian's /usr/bin/chromium via playwright-core).
+        test: {
+          name: "browser",
+          globalSetup,
+          include: ["test/console/**/*.browser.ts"],
+          exclude,
+          testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },

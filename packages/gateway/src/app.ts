@@ -26,6 +26,7 @@ import { ownerRoutes } from "./routes/owners";
 import { pairingRoutes } from "./routes/pairing";
 import { agentSessionRoutes } from "./routes/agent-session";
 import { toolRoutes } from "./routes/tools";
+import { consoleRoutes } from "./console/console-routes";
 import type { TaskerAdapter } from "./tasker/types";
 import { ROUTES } from "@nodedc/shared";
 
@@ -138,6 +139,7 @@ export function buildApp(input: AppInput): BuiltApp {
   app.route("/", pairingRoutes({ ...deps }));
   app.route("/", agentSessionRoutes({ ...deps }));
   app.route(ROUTES.tools, toolRoutes(deps));
+  app.route("/", consoleRoutes({ ...deps, verifyJwt }));
 
   app.onError(onError(logger));
   app.notFound(notFound);

@@ -38,7 +38,12 @@ async function main(): Promise<void> {
   const gateway = await startGateway(config, logger, createAccessLogger({ level: config.logLevel }));
   closers.unshift(() => gateway.close());
 
-  const lines = [`nodedc-tasker gateway ${gateway.url}`, `  health:  ${gateway.url}/healthz`, `  docs:    ${gateway.url}/api/v1/docs`];
+  const lines = [
+    `nodedc-tasker gateway ${gateway.url}`,
+    `  console: ${config.publicUrl}/console${config.mode === "sandbox" ? '  (press "Sign in as the demo owner")' : ""}`,
+    `  health:  ${gateway.url}/healthz`,
+    `  docs:    ${gateway.url}/api/v1/docs`,
+  ];
   if (config.mode === "sandbox") {
     const demo = await seedDemo(gateway.db.sql, gateway.deps.adapter, config.tokenPepper, config.publicUrl);
     lines.unshift("", "=".repeat(72), " SANDBOX MODE — demo data, a fake Tasker and DEV secrets. Not for production.", "=".repeat(72));

@@ -29,6 +29,7 @@ export const auditQuerySchema = z.strictObject({
   agent_id: uuidSchema.optional(),
   project_id: uuidSchema.optional(),
   action: storableText().min(1).max(64).optional(),
+  outcome: auditOutcomeSchema.optional(),
   since: timestampSchema.optional(),
   cursor: cursorSchema.optional(),
   limit: pageLimitSchema.optional(),

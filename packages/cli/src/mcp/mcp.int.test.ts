@@ -284,12 +284,24 @@ describe("process lifecycle", () => {
     let stdout = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    /** Settles on the stdout chunk after which `seen(stdout)` holds (or at once if it already does). */
+    const stdoutUntil = (seen: (text: string) => boolean) =>
+      new Promise<void>((resolve, reject) => {
+        if (seen(stdout)) return resolve();
+        const onData = () => {
+          if (!seen(stdout)) return;
+          child.stdout.off("data", onData);
+          resolve();
+        };
+        child.stdout.on("data", onData);
+        child.once("exit", (code) => (seen(stdout) ? resolve() : reject(new Error(`mcp exited (${code}) first; stdout: ${stdout}`))));
+      });
     const initialize = async () => {
       child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "0" } } })}\n`);
-      while (!stdout.includes("\n")) await new Promise((r) => setTimeout(r, 20));
+      await stdoutUntil((text) => text.includes("\n"));
       return JSON.parse(stdout.split("\n")[0]!) as { result: { protocolVersion: string; instructions: string } };
     };
-    return { child, exited, initialize, stdout: () => stdout };
+    return { child, exited, initialize, stdoutUntil, stdout: () => stdout };
   }
 
   it("negotiates 2025-11-25, writes only JSON-RPC to stdout and exits 0 when stdin closes", async () => {
@@ -298,7 +310,7 @@ describe("process lifecycle", () => {
     const reply = await proc.initialize();
     expect(reply.result.protocolVersion).toBe("2025-11-25");
     proc.child.stdin.write('{"jsonrpc":"2.0","method":"notifications/initialized"}\n{"jsonrpc":"2.0","id":2,"method":"tools/list"}\n');
-    while (!proc.stdout().includes('"id":2')) await new Promise((r) => setTimeout(r, 20));
+    await proc.stdoutUntil((text) => text.includes('"id":2'));
     proc.child.stdin.end();
     expect(await proc.exited).toBe(0);
     const lines = proc.stdout().split("\n").filter(Boolean).map((line) => JSON.parse(line) as { jsonrpc: string; id?: number });

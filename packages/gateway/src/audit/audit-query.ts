@@ -8,6 +8,7 @@ export interface AuditFilter {
   agentId?: string | undefined;
   projectId?: string | undefined;
   action?: string | undefined;
+  outcome?: AuditEvent["outcome"] | undefined;
   since?: string | undefined;
   after: KeysetCursor | null;
   limit: number;
@@ -48,6 +49,7 @@ export async function queryAuditEvents(sql: Sql, f: AuditFilter): Promise<AuditR
       ${f.agentId ? sql`AND agent_id = ${f.agentId}` : sql``}
       ${f.projectId ? sql`AND project_id = ${f.projectId}` : sql``}
       ${f.action ? sql`AND action = ${f.action}` : sql``}
+      ${f.outcome ? sql`AND outcome = ${f.outcome}` : sql``}
       ${f.since ? sql`AND occurred_at >= ${f.since}::timestamptz` : sql``}
       ${f.after ? sql`AND (occurred_at, id) < (${f.after.ts}::timestamptz, ${f.after.id}::uuid)` : sql``}
     ORDER BY occurred_at DESC, id DESC

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO, OPS, startToolStack, type ToolAgent, type ToolStack } from "../tools/testing/tool-stack.test-support";
 
 /**
@@ -55,10 +55,15 @@ describe("the auth cache of tool calls", () => {
 
   it("a token that expires by the clock alone is refused without any change in the database", async () => {
     const a = await warmAgent("cache-expiry");
-    await t.stack.adminSql`UPDATE agent_tokens SET expires_at = now() + interval '800 milliseconds' WHERE id = ${a.tokenId}`;
+    await t.stack.adminSql`UPDATE agent_tokens SET expires_at = now() + interval '20 seconds' WHERE id = ${a.tokenId}`;
     expect(await statusOf(a)).toEqual([200, null]);
-    await new Promise((r) => setTimeout(r, 1000));
-    expect(await statusOf(a)).toEqual([401, "unauthenticated"]);
+    // Only the gateway's clock moves (past the expiry, inside the cache's 60 s): no real wait.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 25_000 });
+    try {
+      expect(await statusOf(a)).toEqual([401, "unauthenticated"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("an agent paused elsewhere gets 403 agent_paused at once, and works again at once when resumed", async () => {

@@ -36,6 +36,8 @@ export interface Config {
     issuer: string;
     apiUrl: string | null;
     apiToken: string | null;
+    /** The owner console's sign-in redirect for unsigned visitors (null → the console's own form). */
+    loginUrl?: string | null;
     ownerStatusTtlS: number;
     ownerStatusGraceS: number;
   };
@@ -144,6 +146,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       issuer: env.LAUNCHER_JWT_ISSUER,
       apiUrl: env.LAUNCHER_API_URL?.replace(/\/+$/, "") ?? null,
       apiToken: env.LAUNCHER_API_TOKEN ?? null,
+      loginUrl: env.LAUNCHER_LOGIN_URL ?? null,
       ownerStatusTtlS: env.OWNER_STATUS_TTL_S,
       ownerStatusGraceS: env.OWNER_STATUS_GRACE_S,
     },

@@ -58,6 +58,8 @@ export const envSchema = z.object({
   LAUNCHER_JWT_ISSUER: z.string().min(1).default("nodedc-launcher"),
   /** Set → owner status is also checked at request time against Launcher (§6). */
   LAUNCHER_API_URL: optionalUrl,
+  /** Where the owner console sends a visitor who is not signed in (Launcher's sign-in page). */
+  LAUNCHER_LOGIN_URL: optionalUrl,
   /** Bearer credential for LAUNCHER_API_URL, when Launcher asks for one. */
   LAUNCHER_API_TOKEN: optionalString,
   /** How long a checked owner status is trusted before asking Launcher again. */

@@ -109,3 +109,21 @@ export async function removeGrantFor(deps: Pick<GatewayDeps, "sql" | "audit">, c
     return row;
   });
 }
+
+/**
+ * The Tasker projects this agent's owner may grant: those the service user sees in which
+ * the owner (by email) is an active member. The grant itself checks again (createGrant).
+ */
+export async function grantableProjectsFor(
+  deps: Pick<GatewayDeps, "sql" | "adapter">,
+  agent: AgentRow,
+  requestId: string,
+): Promise<{ id: string; identifier: string; name: string }[]> {
+  const owner = await getOwner(deps.sql, agent.owner_user_id);
+  if (!owner?.email || owner.status !== "active") return [];
+  const call = { agent_id: agent.id, request_id: requestId };
+  const projects = await deps.adapter.listProjects(call);
+  const email = owner.email;
+  const member = await Promise.all(projects.map((p) => deps.adapter.isProjectMember(call, p.id, email)));
+  return projects.filter((_, i) => member[i]).map((p) => ({ id: p.id, identifier: p.identifier, name: p.name }));
+}

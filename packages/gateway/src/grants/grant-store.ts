@@ -24,6 +24,12 @@ export async function listGrants(sql: Db, agentId: string): Promise<GrantRow[]> 
   return sql<GrantRow[]>`SELECT ${sql.unsafe(COLUMNS)} FROM grants WHERE agent_id = ${agentId} ORDER BY created_at, id`;
 }
 
+/** Grants of many agents in one query (the console's agents table). */
+export async function listGrantsOfAgents(sql: Db, agentIds: string[]): Promise<GrantRow[]> {
+  if (agentIds.length === 0) return [];
+  return sql<GrantRow[]>`SELECT ${sql.unsafe(COLUMNS)} FROM grants WHERE agent_id = ANY(${agentIds}::uuid[]) ORDER BY created_at, id`;
+}
+
 /** One grant per agent and project: granting again replaces the scopes. */
 export async function upsertGrant(
   sql: Db,

@@ -87,3 +87,10 @@ export async function markOwnerStatusUnreachable(sql: Db, userId: string): Promi
     WHERE user_id = ${userId} RETURNING status_unreachable_since AS since`;
   return row?.since ?? new Date();
 }
+
+/** Owners with their agent counts, for the platform admin's view (bounded page). */
+export async function listOwners(sql: Db, limit: number): Promise<(OwnerRow & { agent_count: number })[]> {
+  return sql<(OwnerRow & { agent_count: number })[]>`
+    SELECT o.*, (SELECT count(*)::int FROM agents a WHERE a.owner_user_id = o.user_id) AS agent_count
+    FROM owners o ORDER BY o.user_id LIMIT ${limit}`;
+}

@@ -18,6 +18,7 @@ export function auditRoutes(deps: { sql: Sql; requireUser: MiddlewareHandler<Gat
       agentId: q.agent_id,
       projectId: q.project_id,
       action: q.action,
+      outcome: q.outcome,
       since: q.since,
       after: q.cursor ? decodeCursor(q.cursor) : null,
       limit: limit + 1,

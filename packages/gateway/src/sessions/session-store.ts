@@ -62,3 +62,14 @@ export async function listSessionsOfCard(db: Db, projectId: string, cardId: stri
      LIMIT 20`;
   return rows.map(present);
 }
+
+/** The latest session state of every card one agent reported on (owner console). */
+export async function listSessionsOfAgent(db: Db, agentId: string, limit = 50): Promise<SessionView[]> {
+  const rows = await db<SessionRow[]>`
+    SELECT s.*, a.display_name AS agent_name
+      FROM agent_card_sessions s LEFT JOIN agents a ON a.id = s.agent_id
+     WHERE s.agent_id = ${agentId}
+     ORDER BY s.updated_at DESC
+     LIMIT ${limit}`;
+  return rows.map(present);
+}

@@ -86,6 +86,18 @@ export async function listTokens(sql: Db, agentId: string): Promise<TokenRow[]> 
     FROM agent_tokens WHERE agent_id = ${agentId} ORDER BY created_at DESC, id DESC`;
 }
 
+/** Device and client of every live token of many agents (the console's agents table). */
+export async function listActiveDevicesOfAgents(
+  sql: Db,
+  agentIds: string[],
+): Promise<{ agent_id: string; device_name: string | null; client: TokenRow["client"] }[]> {
+  if (agentIds.length === 0) return [];
+  return sql<{ agent_id: string; device_name: string | null; client: TokenRow["client"] }[]>`
+    SELECT agent_id, device_name, client FROM agent_tokens
+    WHERE agent_id = ANY(${agentIds}::uuid[]) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+    ORDER BY created_at DESC`;
+}
+
 /** Revokes one token of one agent; null when no such token. Revoking twice keeps the first time. */
 export async function revokeToken(sql: Db, agentId: string, tokenId: string, reason: string): Promise<TokenRow | null> {
   const [row] = await sql<TokenRow[]>`

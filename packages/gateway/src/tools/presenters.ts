@@ -71,6 +71,11 @@ export function cardIdentifier(meta: ProjectMeta, item: TaskerWorkItem): string 
   return `${meta.project.identifier}-${item.sequence_id}`;
 }
 
+/** Where a human opens a card in Tasker's web app (TASKER_WEB_URL). */
+export function cardWebUrl(webUrl: string, workspaceSlug: string, projectId: string, cardId: string): string {
+  return `${webUrl.replace(/\/+$/, "")}/${workspaceSlug}/projects/${projectId}/issues/${cardId}`;
+}
+
 export function presentCard(item: TaskerWorkItem, meta: ProjectMeta, webUrl: string | null, workspaceSlug: string): CardOut {
   const state = item.state_id ? meta.states.get(item.state_id) : undefined;
   const description = htmlToMarkdown(item.description_html);
@@ -91,7 +96,7 @@ export function presentCard(item: TaskerWorkItem, meta: ProjectMeta, webUrl: str
       return p ? [p] : [];
     }),
     parent_id: item.parent_id,
-    ...(webUrl ? { url: `${webUrl.replace(/\/+$/, "")}/${workspaceSlug}/projects/${item.project_id}/issues/${item.id}` } : {}),
+    ...(webUrl ? { url: cardWebUrl(webUrl, workspaceSlug, item.project_id, item.id) } : {}),
     created_by_agent: item.external_source === EXTERNAL_SOURCE,
     created_at: utc(item.created_at),
     updated_at: utc(item.updated_at),

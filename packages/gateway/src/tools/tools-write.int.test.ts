@@ -32,6 +32,8 @@ function postOnFreshConnection(url: string, token: string, body: unknown): Promi
 }
 
 const cardsTitled = (title: string) => t.stack.sandbox.store.visibleWorkItems(DEMO).filter((i) => i.name === title);
+/** Settles once the sandbox has finished the request a latency fault slowed down (the gateway gave up on it earlier). */
+const slowRequestDone = (method: string) => t.stack.sandbox.requestLog.next((e) => e.fault === "latency" && e.method === method);
 const postsSince = (seq: number) => t.stack.sandbox.requestLog.since(seq).filter((e) => e.method === "POST" || e.method === "PATCH").length;
 
 describe("create_card", () => {
@@ -158,9 +160,10 @@ describe("create_card", () => {
     const key = freshKey("slow");
     const title = `slow ${key}`;
     t.stack.sandbox.faults.add({ mode: "latency", method: "POST", path: /\/work-items\/$/, latencyMs: 2_500, times: 1 });
+    const slowDone = slowRequestDone("POST");
     const failed = await t.call(agent, "create_card", { project_id: DEMO, title }, { key });
     expect([failed.status, failed.body.error.code]).toEqual([503, "tasker_unavailable"]);
-    await new Promise((r) => setTimeout(r, 1_500)); // the sandbox finishes the slow create
+    await slowDone; // the sandbox finishes the slow create
     expect(cardsTitled(title)).toHaveLength(1);
     const retry = await t.call(agent, "create_card", { project_id: DEMO, title }, { key });
     expect(retry.status, retry.text).toBe(200);
@@ -241,9 +244,10 @@ describe("update_card, add_comment, report_session", () => {
     const card = created.body.result.card;
     const key = freshKey("upd");
     t.stack.sandbox.faults.add({ mode: "latency", method: "PATCH", path: /\/work-items\/[^/]+\/$/, latencyMs: 2_500, times: 1 });
+    const slowDone = slowRequestDone("PATCH");
     const failed = await t.call(agent, "update_card", { project_id: DEMO, card_id: card.id, priority: "urgent" }, { key });
     expect([failed.status, failed.body.error.code]).toEqual([503, "tasker_unavailable"]);
-    await new Promise((r) => setTimeout(r, 1_500)); // Tasker applies the slow PATCH meanwhile
+    await slowDone; // Tasker applies the slow PATCH meanwhile
     expect(t.stack.sandbox.store.getWorkItem(card.id)!.priority).toBe("urgent");
     const retry = await t.call(agent, "update_card", { project_id: DEMO, card_id: card.id, priority: "urgent" }, { key });
     expect(retry.status, retry.text).toBe(200);
@@ -267,9 +271,10 @@ describe("update_card, add_comment, report_session", () => {
     const key = freshKey("cdown");
     const args = { project_id: DEMO, card_id: "DEMO-3", body_markdown: `retry me ${key}` };
     t.stack.sandbox.faults.add({ mode: "latency", method: "POST", path: /\/comments\/$/, latencyMs: 2_500, times: 1 });
+    const slowDone = slowRequestDone("POST");
     const failed = await t.call(agent, "add_comment", args, { key });
     expect(failed.status).toBe(503);
-    await new Promise((r) => setTimeout(r, 1_500));
+    await slowDone; // the sandbox posts the slow comment
     const retry = await t.call(agent, "add_comment", args, { key });
     expect(retry.status, retry.text).toBe(200);
     expect(t.stack.sandbox.store.listComments(FIXTURE.cards.demo3).filter((c) => c.commentHtml.includes(key))).toHaveLength(1);

@@ -44,4 +44,20 @@ describe("RequestLog", () => {
     log.record(entry({}));
     expect(log.lastSeq).toBe(6);
   });
+
+  it("next() settles on the first matching entry recorded later, once, and leaves other listeners alone", async () => {
+    const log = new RequestLog();
+    const seen: number[] = [];
+    log.onRecord((e) => seen.push(e.seq));
+    const slow = log.next((e) => e.fault === "latency");
+    const slowTwice = log.next((e) => e.fault === "latency");
+    log.record(entry({}));
+    log.record(entry({ method: "POST", fault: "latency" }));
+    log.record(entry({ method: "PATCH", fault: "latency" }));
+    expect((await slow).seq).toBe(2);
+    expect((await slowTwice).seq).toBe(2);
+    await Promise.resolve();
+    log.record(entry({}));
+    expect(seen).toEqual([1, 2, 3, 4]);
+  });
 });

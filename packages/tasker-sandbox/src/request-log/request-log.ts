@@ -43,6 +43,24 @@ export class RequestLog {
     this.listeners.push(listener);
   }
 
+  /**
+   * The next entry recorded that satisfies `predicate`. An entry is recorded once its answer
+   * is complete, so tests wait on this for a slow request to be finished by the sandbox.
+   */
+  next(predicate: (entry: RequestLogEntry) => boolean): Promise<RequestLogEntry> {
+    return new Promise((resolve) => {
+      let done = false;
+      const listener = (entry: RequestLogEntry) => {
+        if (done || !predicate(entry)) return;
+        done = true;
+        // Removed after record()'s loop over the listeners has finished.
+        queueMicrotask(() => this.listeners.splice(this.listeners.indexOf(listener), 1));
+        resolve(entry);
+      };
+      this.listeners.push(listener);
+    });
+  }
+
   record(entry: Omit<RequestLogEntry, "seq">): RequestLogEntry {
     const full = { seq: this.nextSeq++, ...entry };
     this.items.push(full);

@@ -1,0 +1,159 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { AUDIT_OUTCOMES } from "@nodedc/shared";
+import { formatTime } from "./format";
+import { FieldError } from "./layout";
+
+export interface CardRef {
+  label: string;
+  url: string | null;
+}
+
+export interface ActivityLine {
+  id: string;
+  occurred_at: Date;
+  action: string;
+  project: string | null;
+  outcome: string;
+  error_code: string | null;
+  actor: string;
+  card: CardRef | null;
+}
+
+export interface CardSessionLine {
+  card: CardRef;
+  status: string;
+  summary: string;
+  updated_at: Date;
+}
+
+export interface ActivitySectionProps {
+  agentId: string;
+  lines: ActivityLine[];
+  nextCursor: string | null;
+  filters: { outcome: string | null; project: string | null };
+  filterErrors: { outcome?: string | undefined; project?: string | undefined };
+  projects: { id: string; label: string }[];
+  sessions: CardSessionLine[];
+}
+
+function CardCell(props: { card: CardRef | null }) {
+  if (!props.card) return <>—</>;
+  return props.card.url ? <a href={props.card.url}>{props.card.label}</a> : <>{props.card.label}</>;
+}
+
+export function ActivitySection(props: ActivitySectionProps) {
+  const base = `/console/agents/${props.agentId}`;
+  const query = (extra: Record<string, string>) =>
+    new URLSearchParams({ ...(props.filters.outcome ? { outcome: props.filters.outcome } : {}), ...(props.filters.project ? { project: props.filters.project } : {}), ...extra }).toString();
+  return (
+    <section aria-labelledby="activity-heading" id="activity">
+      <h2 id="activity-heading">Activity</h2>
+      {props.sessions.length > 0 ? (
+        <>
+          <h3>Card sessions</h3>
+          <div class="table-wrap" tabindex={0} role="group" aria-label="Scrollable table">
+            <table>
+              <caption>Card sessions</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Card</th>
+                  <th scope="col">Session</th>
+                  <th scope="col">Summary</th>
+                  <th scope="col">Updated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.sessions.map((s) => (
+                  <tr>
+                    <th scope="row">
+                      <CardCell card={s.card} />
+                    </th>
+                    <td>
+                      <span class={`badge session-${s.status}`}>{s.status}</span>
+                    </td>
+                    <td>{s.summary}</td>
+                    <td>{formatTime(s.updated_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+      <form method="get" action={`${base}#activity`} class="filters">
+        <div>
+          <label for="filter-outcome">Outcome</label>
+          <select id="filter-outcome" name="outcome" aria-invalid={props.filterErrors.outcome ? "true" : undefined} aria-describedby={props.filterErrors.outcome ? "filter-outcome-error" : undefined}>
+            <option value="">Any outcome</option>
+            {AUDIT_OUTCOMES.map((o) => (
+              <option value={o} selected={props.filters.outcome === o}>
+                {o}
+              </option>
+            ))}
+          </select>
+          <FieldError id="filter-outcome-error" message={props.filterErrors.outcome} />
+        </div>
+        <div>
+          <label for="filter-project">Limit to</label>
+          <select id="filter-project" name="project" aria-invalid={props.filterErrors.project ? "true" : undefined} aria-describedby={props.filterErrors.project ? "filter-project-error" : undefined}>
+            <option value="">Everywhere</option>
+            {props.projects.map((p) => (
+              <option value={p.id} selected={props.filters.project === p.id}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+          <FieldError id="filter-project-error" message={props.filterErrors.project} />
+        </div>
+        <button type="submit">Filter activity</button>
+      </form>
+      <div class="table-wrap" tabindex={0} role="group" aria-label="Scrollable table">
+        <table>
+          <caption>Activity</caption>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Action</th>
+              <th scope="col">Who</th>
+              <th scope="col">Where</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Card</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.lines.length === 0 ? (
+              <tr>
+                <td colspan={6}>Nothing recorded{props.filters.outcome || props.filters.project ? " for this filter" : " yet"}.</td>
+              </tr>
+            ) : (
+              props.lines.map((l) => (
+                <tr>
+                  <td>
+                    <time datetime={l.occurred_at.toISOString()}>{formatTime(l.occurred_at)}</time>
+                  </td>
+                  <td>
+                    <code>{l.action}</code>
+                  </td>
+                  <td>{l.actor}</td>
+                  <td>{l.project ?? "—"}</td>
+                  <td>
+                    <span class={`badge outcome-${l.outcome}`}>{l.outcome}</span>
+                    {l.error_code ? ` (${l.error_code})` : ""}
+                  </td>
+                  <td>
+                    <CardCell card={l.card} />
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      {props.nextCursor ? (
+        <p>
+          <a href={`${base}?${query({ cursor: props.nextCursor })}#activity`}>Load more activity</a>
+        </p>
+      ) : null}
+    </section>
+  );
+}

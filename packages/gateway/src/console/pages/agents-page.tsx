@@ -1,0 +1,160 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import type { LauncherUser } from "../../auth/launcher-jwt";
+import type { AgentRow } from "../../agents/agent-store";
+import type { OwnerRow } from "../../owners/owner-store";
+import { CONNECTION_TEXT, clientText, formatTime, isoOf } from "./format";
+import { FieldError, Layout, NonceField } from "./layout";
+
+export interface AgentOverview {
+  agent: AgentRow;
+  projects: string[];
+  devices: { device_name: string | null; client: { name: string; version: string; platform: string } | null }[];
+}
+
+export interface AgentsPageProps {
+  nonce: string;
+  user: LauncherUser;
+  agents: AgentOverview[];
+  nextCursor: string | null;
+  notice?: string | undefined;
+  newAgent: { formNonce: string; value?: string; error?: string | undefined };
+  /** Platform admins only. */
+  admin?: { owners: (OwnerRow & { agent_count: number })[]; ownerFilter: string | null; ownerForms: Record<string, string> } | undefined;
+}
+
+export function AgentsPage(props: AgentsPageProps) {
+  const { admin } = props;
+  const open = props.newAgent.error !== undefined;
+  return (
+    <Layout title="Agents" nonce={props.nonce} user={props.user} notice={props.notice}>
+      <h1>Agents</h1>
+      <p>Each agent is one identity of a coding agent (for example “Anna's Codex on laptop”). It acts only in the projects you grant it, and everything it does is listed on its page.</p>
+      <div class="actions">
+        <button type="button" id="new-agent-toggle" aria-expanded={open ? "true" : "false"} aria-controls="new-agent">
+          New agent
+        </button>
+      </div>
+      <form id="new-agent" method="post" action="/console/agents" class="card" data-enhance data-collapsible={open ? undefined : "closed"}>
+        <NonceField nonce={props.newAgent.formNonce} />
+        <label for="agent-name">Agent name</label>
+        <input
+          id="agent-name"
+          name="display_name"
+          maxlength={120}
+          value={props.newAgent.value ?? ""}
+          aria-invalid={props.newAgent.error ? "true" : undefined}
+          aria-describedby={props.newAgent.error ? "agent-name-error" : undefined}
+        />
+        <FieldError id="agent-name-error" message={props.newAgent.error} />
+        <button type="submit">Create agent</button>
+      </form>
+      {admin ? (
+        <form method="get" action="/console" class="filters">
+          <label for="owner-filter">Owner</label>
+          <select id="owner-filter" name="owner">
+            <option value="">All owners</option>
+            {admin.owners.map((o) => (
+              <option value={o.user_id} selected={admin.ownerFilter === o.user_id}>
+                {o.email ? `${o.email} (${o.user_id})` : o.user_id}
+              </option>
+            ))}
+          </select>
+          <button type="submit">Show agents</button>
+        </form>
+      ) : null}
+      <div class="table-wrap" tabindex={0} role="group" aria-label="Scrollable table">
+        <table>
+          <caption>Agents</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              {admin ? <th scope="col">Owner</th> : null}
+              <th scope="col">Status</th>
+              <th scope="col">Connection</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">Projects</th>
+              <th scope="col">Devices</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.agents.length === 0 ? (
+              <tr>
+                <td colspan={admin ? 7 : 6}>No agents yet. Press “New agent” to make one.</td>
+              </tr>
+            ) : (
+              props.agents.map(({ agent, projects, devices }) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`/console/agents/${agent.id}`}>{agent.display_name}</a>
+                  </th>
+                  {admin ? <td>{agent.owner_user_id}</td> : null}
+                  <td>
+                    <span class={`badge status-${agent.status}`}>{agent.status}</span>
+                  </td>
+                  <td>
+                    <span class={`badge conn-${agent.connection_status}`}>{CONNECTION_TEXT[agent.connection_status]}</span>
+                  </td>
+                  <td>{agent.last_seen_at ? <time datetime={isoOf(agent.last_seen_at)}>{formatTime(agent.last_seen_at)}</time> : "never"}</td>
+                  <td>{projects.length ? projects.join(", ") : "none"}</td>
+                  <td>{devices.length ? devices.map((d) => `${d.device_name ?? "unnamed device"} — ${clientText(d.client)}`).join("; ") : "none"}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      {props.nextCursor ? (
+        <p>
+          <a href={`/console?${new URLSearchParams({ ...(admin?.ownerFilter ? { owner: admin.ownerFilter } : {}), cursor: props.nextCursor }).toString()}`}>More agents</a>
+        </p>
+      ) : null}
+      {admin ? <OwnersSection owners={admin.owners} forms={admin.ownerForms} /> : null}
+    </Layout>
+  );
+}
+
+function OwnersSection(props: { owners: (OwnerRow & { agent_count: number })[]; forms: Record<string, string> }) {
+  return (
+    <section aria-labelledby="owners-heading">
+      <h2 id="owners-heading">Owners</h2>
+      <p>Blocking an owner suspends every agent of theirs at its next call; reactivating lifts the block.</p>
+      <div class="table-wrap" tabindex={0} role="group" aria-label="Scrollable table">
+        <table>
+          <caption>Owners</caption>
+          <thead>
+            <tr>
+              <th scope="col">Owner</th>
+              <th scope="col">Email</th>
+              <th scope="col">Status</th>
+              <th scope="col">Agents</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.owners.map((o) => (
+              <tr>
+                <th scope="row">{o.user_id}</th>
+                <td>{o.email ?? "—"}</td>
+                <td>
+                  <span class={`badge owner-${o.status}`}>{o.status}</span>
+                </td>
+                <td>{o.agent_count}</td>
+                <td>
+                  {o.status === "annulled" ? (
+                    "annulled for good"
+                  ) : (
+                    <form method="post" action={`/console/owners/${encodeURIComponent(o.user_id)}/status`} data-enhance>
+                      <NonceField nonce={props.forms[o.user_id] ?? ""} />
+                      <input type="hidden" name="status" value={o.status === "active" ? "blocked" : "active"} />
+                      <button type="submit">{o.status === "active" ? "Block owner" : "Reactivate owner"}</button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,105 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { SCOPES } from "@nodedc/shared";
+import type { GrantRow } from "../../grants/grant-store";
+import { SCOPE_HELP } from "./format";
+import { FieldError, NonceField } from "./layout";
+
+export interface GrantsSectionProps {
+  agentId: string;
+  revoked: boolean;
+  grants: GrantRow[];
+  /** The owner's Tasker projects (active member); null when Tasker could not be asked. */
+  projects: { id: string; identifier: string; name: string }[] | null;
+  formNonce: string;
+  removeNonces: Record<string, string>;
+  values?: { project_id: string; scopes: string[] } | undefined;
+  errors?: { project?: string | undefined; scopes?: string | undefined; form?: string | undefined } | undefined;
+}
+
+export function GrantsSection(props: GrantsSectionProps) {
+  const base = `/console/agents/${props.agentId}`;
+  const chosen = new Set(props.values?.scopes ?? ["cards:read"]);
+  const errors = props.errors ?? {};
+  return (
+    <section aria-labelledby="grants-heading">
+      <h2 id="grants-heading">Grants</h2>
+      <p>The agent may act only in these projects, with these scopes, and never beyond your own rights in Tasker.</p>
+      {props.grants.length === 0 ? (
+        <p>No project granted yet: the agent cannot read or change anything.</p>
+      ) : (
+        <div class="table-wrap" tabindex={0} role="group" aria-label="Scrollable table">
+          <table>
+            <caption id="grants-caption">Granted projects</caption>
+            <thead>
+              <tr>
+                <th scope="col">Identifier</th>
+                <th scope="col">Name</th>
+                <th scope="col">Scopes</th>
+                <th scope="col">Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.grants.map((g) => (
+                <tr>
+                  <th scope="row">{g.project_identifier ?? g.project_id}</th>
+                  <td>{g.project_name ?? "—"}</td>
+                  <td>{g.scopes.join(", ")}</td>
+                  <td>
+                    <form method="post" action={`${base}/grants/${g.id}/remove`} data-enhance>
+                      <NonceField nonce={props.removeNonces[g.id] ?? ""} />
+                      <button type="submit">Remove grant</button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {props.revoked ? null : (
+        <form method="post" action={`${base}/grants`} class="card" data-enhance>
+          <NonceField nonce={props.formNonce} />
+          {errors.form ? (
+            <p class="form-error" role="alert">
+              <strong>Error: </strong>
+              {errors.form}
+            </p>
+          ) : null}
+          <label for="grant-project">Project</label>
+          {props.projects === null ? (
+            <p class="field-error" id="grant-project-error">
+              Tasker could not be reached to list your projects. Reload the page in a moment.
+            </p>
+          ) : null}
+          <select
+            id="grant-project"
+            name="project_id"
+            aria-invalid={errors.project ? "true" : undefined}
+            aria-describedby={errors.project ? "grant-project-field-error" : undefined}
+          >
+            <option value="">Choose a project</option>
+            {(props.projects ?? []).map((p) => (
+              <option value={p.id} selected={props.values?.project_id === p.id}>
+                {`${p.identifier} — ${p.name}`}
+              </option>
+            ))}
+          </select>
+          <FieldError id="grant-project-field-error" message={errors.project} />
+          <fieldset aria-describedby={errors.scopes ? "grant-scopes-error" : undefined}>
+            <legend>Scopes</legend>
+            {SCOPES.map((scope) => (
+              <div class="check">
+                <input type="checkbox" id={`scope-${scope.replace(":", "-")}`} name="scopes" value={scope} checked={chosen.has(scope)} />
+                <label for={`scope-${scope.replace(":", "-")}`}>
+                  {scope} — {SCOPE_HELP[scope] ?? ""}
+                </label>
+              </div>
+            ))}
+            <FieldError id="grant-scopes-error" message={errors.scopes} />
+          </fieldset>
+          <button type="submit">Grant project</button>
+        </form>
+      )}
+    </section>
+  );
+}
