@@ -112,7 +112,8 @@ export async function removeGrantFor(deps: Pick<GatewayDeps, "sql" | "audit">, c
 
 /**
  * The Tasker projects this agent's owner may grant: those the service user sees in which
- * the owner (by email) is an active member. The grant itself checks again (createGrant).
+ * the owner (by email) has any right left. Which scopes fit that right is checked by the
+ * grant itself (createGrant), whose refusal names the scopes out of reach.
  */
 export async function grantableProjectsFor(
   deps: Pick<GatewayDeps, "sql" | "adapter">,
@@ -124,6 +125,6 @@ export async function grantableProjectsFor(
   const call = { agent_id: agent.id, request_id: requestId };
   const projects = await deps.adapter.listProjects(call);
   const email = owner.email;
-  const member = await Promise.all(projects.map((p) => deps.adapter.isProjectMember(call, p.id, email)));
-  return projects.filter((_, i) => member[i]).map((p) => ({ id: p.id, identifier: p.identifier, name: p.name }));
+  const rights = await Promise.all(projects.map((p) => deps.adapter.ownerRight(call, p.id, email)));
+  return projects.filter((_, i) => rights[i]!.level !== "none").map((p) => ({ id: p.id, identifier: p.identifier, name: p.name }));
 }
