@@ -29,6 +29,8 @@ import { toolRoutes } from "./routes/tools";
 import { consoleRoutes } from "./console/console-routes";
 import type { TaskerAdapter } from "./tasker/types";
 import { ROUTES } from "@nodedc/shared";
+import { loadSigningKey, type SigningKey } from "./audit/sealing/signing-key";
+import { auditSealRoutes } from "./routes/audit-seals";
 
 /** What buildApp needs from the outside; everything else it assembles itself. */
 export interface AppInput {
@@ -48,6 +50,8 @@ export interface AppInput {
   boot?: { id: string; started_at: string };
   /** Shared agent-auth rows (default: a new one per app). */
   authCache?: AuthCache;
+  /** The key that signs audit checkpoints (default: loaded from config.audit). */
+  auditSigningKey?: SigningKey;
 }
 
 export interface BuiltApp {
@@ -135,6 +139,8 @@ export function buildApp(input: AppInput): BuiltApp {
   app.route("/", metaRoutes({ sql, config, metrics, boot }));
   app.route("/", agentRoutes({ ...deps, requireUser: users }));
   app.route("/", auditRoutes({ sql, requireUser: users }));
+  const auditSigningKey = input.auditSigningKey ?? loadSigningKey({ value: config.audit.signingKey, file: config.audit.signingKeyFile });
+  app.route("/", auditSealRoutes({ sql, requireUser: users, signingKey: auditSigningKey }));
   app.route("/", ownerRoutes({ sql, audit: deps.audit, requireService: services }));
   app.route("/", pairingRoutes({ ...deps }));
   app.route("/", agentSessionRoutes({ ...deps }));

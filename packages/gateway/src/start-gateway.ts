@@ -7,6 +7,9 @@ import { listen, type ListeningServer } from "./server";
 import { createTaskerAdapter, type TaskerAdapterWithClose } from "./tasker/index";
 import type { GatewayDeps } from "./deps";
 import { reportServiceUser } from "./grants/service-user-check";
+import { startSealJob, type SealJob } from "./audit/sealing/seal-job";
+import { registerSigningKey } from "./audit/sealing/seal-store";
+import { loadSigningKey } from "./audit/sealing/signing-key";
 
 export interface RunningGateway {
   url: string;
@@ -27,7 +30,10 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
   if (db.migrations?.changed.length) logger.warn({ changed: db.migrations.changed }, "applied migrations changed since they ran");
   let adapter: TaskerAdapterWithClose | null = null;
   let server: ListeningServer | null = null;
+  let sealer: SealJob | null = null;
   try {
+    const auditSigningKey = loadSigningKey({ value: config.audit.signingKey, file: config.audit.signingKeyFile });
+    await registerSigningKey(db.sql, auditSigningKey);
     adapter = createTaskerAdapter({
       baseUrl: config.tasker.apiUrl,
       apiKey: config.tasker.apiKey,
@@ -44,11 +50,18 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
       accessLogger,
       adapter,
       boot: { id: randomUUID(), started_at: new Date().toISOString() },
+      auditSigningKey,
+    });
+    sealer = startSealJob(db.sql, auditSigningKey, {
+      intervalMs: config.audit.sealIntervalS * 1000,
+      onSealed: (r) => logger.info({ seq: r.checkpoint?.seq, tree_size: r.checkpoint?.treeSize, sealed: r.sealed }, "audit events sealed"),
+      onError: (error) => logger.error({ err: error }, "audit seal failed; retrying at the next tick"),
     });
     void reportServiceUser(adapter, logger);
     server = await listen((req) => app.fetch(req), config.host, config.port);
     const openAdapter = adapter;
     const openServer = server;
+    const openSealer = sealer;
     logger.info({ url: server.url, database: db.embedded ? "embedded-pglite" : "postgres", role: db.role }, "gateway listening");
     return {
       url: server.url,
@@ -57,12 +70,14 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
       deps,
       async close() {
         await openServer.close();
+        await openSealer.stop();
         await openAdapter.close();
         await db.close();
       },
     };
   } catch (error) {
     await server?.close();
+    await sealer?.stop();
     await adapter?.close();
     await db.close();
     throw error;

@@ -96,6 +96,17 @@ export {
   auditQuerySchema,
   type AuditEvent,
 } from "./api-audit";
+export {
+  auditCheckpointSchema,
+  auditCheckpointListSchema,
+  auditCheckpointQuerySchema,
+  auditPublicKeySchema,
+  auditEventIdParamSchema,
+  auditEventProofSchema,
+  type AuditCheckpoint,
+  type AuditPublicKey,
+  type AuditEventProof,
+} from "./api-audit-seals";
 export { healthzSchema, capabilitiesSchema } from "./api-meta";
 export { MCP_INSTRUCTIONS, MCP_INSTRUCTIONS_RULE, MCP_INSTRUCTIONS_HOWTO } from "./mcp-instructions";
 export {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { generateKeyPairSync } from "node:crypto";
 import { ConfigError, DEV_SECRETS, ENV_NAMES, loadConfig } from "./config";
+
+const RSA_PEM = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 
 const REAL = {
   NODE_ENV: "production",
@@ -9,6 +12,7 @@ const REAL = {
   LAUNCHER_JWT_SECRET: "Qm9f3kL0pX7wZ2rT8vY1nB4cH6jD5sA9eG3uK7iO0",
   TOKEN_PEPPER: "Zt5pV8qW2eR7yU1iO4aS6dF9gH3jK0lX5cV8bN2m",
   PUBLIC_URL: "https://agents.example.org",
+  AUDIT_SIGNING_KEY: "Q3Oao7J6xlSuX5Dtz8N9JJeCO/5VgNBDWxa3y+5E6tA=",
 };
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
@@ -76,6 +80,15 @@ describe("loadConfig", () => {
     expect(config.devDefaults).toEqual([]);
   });
 
+  it("keeps the sandbox's audit signing key beside the embedded database, and none in other modes", () => {
+    expect(loadConfig({}).audit).toEqual({ signingKey: null, signingKeyFile: ".data/audit-signing-key.pem", sealIntervalS: 60 });
+    expect(loadConfig({ PGLITE_DATA_DIR: "/var/lib/x/pg", AUDIT_SEAL_INTERVAL_S: "1" }).audit).toMatchObject({ signingKeyFile: "/var/lib/x/audit-signing-key.pem", sealIntervalS: 1 });
+    expect(loadConfig({ PGLITE_DATA_DIR: "memory://" }).audit.signingKeyFile).toBeNull();
+    expect(loadConfig({ TASKER_API_URL: "http://127.0.0.1:9" }).audit.signingKeyFile).toBeNull();
+    expect(loadConfig(REAL).audit).toMatchObject({ signingKey: REAL.AUDIT_SIGNING_KEY, signingKeyFile: null });
+    expect(problemsOf({ AUDIT_SEAL_INTERVAL_S: "0" }).join()).toMatch(/AUDIT_SEAL_INTERVAL_S/);
+  });
+
   it("accepts a JWKS URL instead of the HS256 secret in production", () => {
     expect(problemsOf({ ...REAL, LAUNCHER_JWT_SECRET: undefined, LAUNCHER_JWKS_URL: "https://launcher/.well-known/jwks.json" })).toEqual([]);
   });
@@ -95,6 +108,10 @@ describe("loadConfig", () => {
       ["without DATABASE_URL", { DATABASE_URL: undefined }, /DATABASE_URL is required/],
       ["with the built-in sandbox (no TASKER_API_URL)", { TASKER_API_URL: undefined }, /sandbox cannot run in production/],
       ["with the built-in sandbox forced", { NODEDC_MODE: "sandbox" }, /sandbox cannot run in production/],
+      ["without AUDIT_SIGNING_KEY", { AUDIT_SIGNING_KEY: undefined }, /AUDIT_SIGNING_KEY is required in production/],
+      ["with an AUDIT_SIGNING_KEY that is no Ed25519 key", { AUDIT_SIGNING_KEY: "c2hvcnQ=" }, /AUDIT_SIGNING_KEY must be an Ed25519/],
+      ["with a placeholder AUDIT_SIGNING_KEY seed", { AUDIT_SIGNING_KEY: "A".repeat(43) + "=" }, /placeholder/],
+      ["with an RSA AUDIT_SIGNING_KEY", { AUDIT_SIGNING_KEY: RSA_PEM }, /must be an Ed25519 key, not rsa/],
     ];
     it.each(cases)("%s", (_name, change, expected) => {
       const problems = problemsOf({ ...REAL, ...change });
@@ -113,6 +130,7 @@ describe("loadConfig", () => {
       "LAUNCHER_JWT_SECRET", "LAUNCHER_JWKS_URL", "LAUNCHER_JWT_ISSUER", "LAUNCHER_API_URL", "OWNER_STATUS_TTL_S",
       "OWNER_STATUS_GRACE_S", "TOKEN_PEPPER", "AGENT_RATE_LIMIT_PER_MIN", "OWNER_RATE_LIMIT_PER_MIN",
       "PAIRING_RATE_LIMIT_PER_IP_PER_MIN", "PAIRING_RATE_LIMIT_GLOBAL_PER_MIN", "LOG_LEVEL", "NODE_ENV", "NODEDC_MODE",
+      "AUDIT_SIGNING_KEY", "AUDIT_SEAL_INTERVAL_S",
     ]) expect(ENV_NAMES).toContain(name);
   });
 });

@@ -1,3 +1,5 @@
+import { dirname, join } from "node:path";
+import { parseSigningKey, SigningKeyError } from "../audit/sealing/signing-key";
 import { dropEmpty, envSchema, type Env } from "./env-schema";
 import type { ProxyTrust } from "../http/client-ip";
 
@@ -47,6 +49,13 @@ export interface Config {
     ownerPerMin: number;
     pairingPerIpPerMin: number;
     pairingGlobalPerMin: number;
+  };
+  audit: {
+    /** AUDIT_SIGNING_KEY as given (validated), or null. */
+    signingKey: string | null;
+    /** Sandbox mode without a key: the file that keeps its key (`.data/audit-signing-key.pem`); null → a key per process. */
+    signingKeyFile: string | null;
+    sealIntervalS: number;
   };
   /** Which X-Forwarded-For hops are our proxies (http/client-ip.ts). */
   trustProxy: ProxyTrust;
@@ -117,6 +126,15 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
     if (mode === "sandbox") problems.push("the built-in Tasker sandbox cannot run in production: set TASKER_API_URL");
     if (!env.TASKER_API_URL) problems.push("TASKER_API_URL is required in production");
     if (!env.PUBLIC_URL) problems.push("PUBLIC_URL is required in production (it goes into pair commands)");
+    if (!env.AUDIT_SIGNING_KEY) problems.push("AUDIT_SIGNING_KEY is required in production (an Ed25519 key that signs audit checkpoints)");
+  }
+  if (env.AUDIT_SIGNING_KEY) {
+    try {
+      parseSigningKey(env.AUDIT_SIGNING_KEY);
+    } catch (error) {
+      if (!(error instanceof SigningKeyError)) throw error;
+      problems.push(error.message);
+    }
   }
   if (env.TRUSTED_PROXIES && env.TRUST_PROXY === 0) problems.push("TRUSTED_PROXIES is set but TRUST_PROXY=0 turns proxies off; unset one of them");
   if (mode === "gateway" && !env.TASKER_API_URL) problems.push("NODEDC_MODE=gateway needs TASKER_API_URL");
@@ -156,6 +174,14 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       ownerPerMin: env.OWNER_RATE_LIMIT_PER_MIN,
       pairingPerIpPerMin: env.PAIRING_RATE_LIMIT_PER_IP_PER_MIN,
       pairingGlobalPerMin: env.PAIRING_RATE_LIMIT_GLOBAL_PER_MIN,
+    },
+    audit: {
+      signingKey: env.AUDIT_SIGNING_KEY ?? null,
+      signingKeyFile:
+        env.AUDIT_SIGNING_KEY || mode !== "sandbox" || env.PGLITE_DATA_DIR.startsWith("memory://")
+          ? null
+          : join(dirname(env.PGLITE_DATA_DIR), "audit-signing-key.pem"),
+      sealIntervalS: env.AUDIT_SEAL_INTERVAL_S,
     },
     trustProxy: {
       hops: env.TRUST_PROXY ?? (env.TRUSTED_PROXIES ? Number.MAX_SAFE_INTEGER : 0),
