@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { doctorCommand, runDoctor } from "./commands/doctor";
-import { mcpCommand, runMcp, type McpIo } from "./commands/mcp";
+import { mcpCommand } from "./commands/mcp";
+import { runMcp, type McpIo } from "./mcp/run-mcp";
 import { pairCommand, runPair } from "./commands/pair";
 import { runStatus, statusCommand } from "./commands/status";
 import { runUnpair, unpairCommand } from "./commands/unpair";

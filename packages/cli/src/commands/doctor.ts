@@ -8,7 +8,7 @@ import { explainGatewayFailure } from "../gateway-client/error-messages";
 import { GatewayUnreachableError } from "../gateway-client/gateway-client";
 import { KeychainError, sessionBusHint } from "../token-store/keychain";
 import { checkClientConfigs } from "./doctor-clients";
-import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "./profile-context";
+import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "../config/profile-context";
 
 export interface DoctorOptions {
   profile: string;

@@ -6,7 +6,7 @@ import type { Deps } from "../factory";
 import { explainGatewayFailure } from "../gateway-client/error-messages";
 import type { TokenSource } from "../token-store/token-store";
 import { describeGrantLines } from "./grant-lines";
-import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "./profile-context";
+import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "../config/profile-context";
 
 export interface StatusOptions {
   profile: string;

@@ -7,7 +7,7 @@ import type { Deps } from "../factory";
 import { GatewayError, GatewayUnreachableError } from "../gateway-client/gateway-client";
 import { toolCachePath } from "../mcp/tool-cache";
 import { deleteToken, resolveToken, type DeleteResult } from "../token-store/token-store";
-import { loadProfileContext } from "./profile-context";
+import { loadProfileContext } from "../config/profile-context";
 
 export interface UnpairOptions {
   profile: string;

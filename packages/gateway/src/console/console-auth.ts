@@ -47,7 +47,7 @@ export async function signIn(deps: ConsoleAuthDeps, c: Context<ConsoleEnv>, laun
 export async function openSession(deps: ConsoleAuthDeps, c: Context<ConsoleEnv>, user: LauncherUser): Promise<void> {
   await upsertOwnerFromLogin(deps.sql, user.user_id, user.email);
   const { cookieValue, session } = await createConsoleSession(deps.sql, user);
-  await deps.audit({
+  await deps.audit.durable({
     actor_type: "user",
     actor_user_id: user.user_id,
     owner_user_id: user.user_id,
@@ -70,7 +70,7 @@ export async function signOut(deps: ConsoleAuthDeps, c: Context<ConsoleEnv>): Pr
   const session = value ? await findConsoleSession(deps.sql, value) : null;
   if (session) {
     await endConsoleSession(deps.sql, session.id);
-    await deps.audit({
+    await deps.audit.durable({
       actor_type: "user",
       actor_user_id: session.user.user_id,
       owner_user_id: session.user.user_id,

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE } from "@nodedc/tasker-sandbox";
 import { routePath, ROUTES, TOOL_NAMES } from "@nodedc/shared";
 import { z } from "zod";
-import { toolDepsFrom } from "../routes/tools";
+import { toolDepsFrom } from "./tool-deps";
 import { HttpError } from "../http/http-error";
 import { defineTool, READ_ANNOTATIONS } from "./tool-definition";
-import { runTool } from "./tool-runner";
+import { runToolCall } from "./pipeline/run-tool-call";
 import { DEMO, FULL, OPS, SECRET, expectOnlyAllowlistedTaskerCalls, freshKey, startToolStack, type ToolAgent, type ToolStack } from "./testing/tool-stack.test-support";
 
 let t: ToolStack;
@@ -178,13 +178,18 @@ describe("audit and output checks", () => {
     });
     const session = await t.stack.http("GET", "/api/v1/agent-session", { bearer: agent.token });
     const me = (await session.json()) as { agent: { id: string; display_name: string }; owner: { user_id: string; email: string }; token: { id: string; prefix: string; last4: string; expires_at: string | null } };
-    const error = await runTool(toolDepsFrom(t.stack.deps), {
-      agent: { agent: { ...me.agent, status: "active" }, owner: me.owner, token: me.token, grants: [] },
-      requestId: "req-broken-output",
-      tool: broken,
-      rawArguments: {},
-      headerKey: undefined,
-    }).catch((e: unknown) => e);
+    const caller = { agent: { ...me.agent, status: "active" as const }, owner: me.owner, token: me.token, grants: [] };
+    const error = await runToolCall(
+      toolDepsFrom(t.stack.deps),
+      {
+        authentication: { agent: caller, epoch: null, fromDatabase: () => Promise.reject(new Error("read from the database: not asked")) },
+        requestId: "req-broken-output",
+        toolName: broken.name,
+        readArguments: async () => ({}),
+        headerKey: undefined,
+      },
+      () => broken,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).code).toBe("internal");
     expect(t.stack.logs.some((l) => l.includes("req-broken-output") && l.includes("does not match its output schema"))).toBe(true);

@@ -1,4 +1,4 @@
-import { assertProfileName, gatewayOrigin, normalizeGatewayUrl, readProfile, type Profile } from "../config/profiles";
+import { assertProfileName, gatewayOrigin, normalizeGatewayUrl, readProfile, type Profile } from "./profiles";
 import type { Deps } from "../factory";
 import { keychainAccount, resolveToken, type ResolvedToken } from "../token-store/token-store";
 
