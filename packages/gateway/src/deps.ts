@@ -10,8 +10,9 @@ import type { AuthCache } from "./auth/auth-cache";
 import type { AgentAuthenticator } from "./auth/require-agent";
 
 /**
- * What the core hands to route factories outside it (today: `toolRoutes(deps)` of
- * routes/tools.ts). Kept stable: add fields, never change the existing ones.
+ * What app.ts hands to the route factories it does not define itself (today:
+ * `toolRoutes(deps)` of routes/tools.ts). Kept stable: add fields, never change the
+ * existing ones, so those factories never break on a change elsewhere in the gateway.
  */
 export interface GatewayDeps {
   /** The runtime pool (as the nodedc_gateway_app role on a real Postgres). */

@@ -197,8 +197,8 @@ describe("audit and output checks", () => {
 
 describe("grants of owners who left the Tasker project", () => {
   it("refuses the grant (403 project_not_granted) when the owner is not a member of the Tasker project", async () => {
-    // Only a grant written behind the core's back can exist for a non-member: the core
-    // refuses to create one. It stands for an owner removed from the project later.
+    // Only a grant written behind the API's back can exist for a non-member: the grant
+    // API refuses to create one. It stands for an owner removed from the project later.
     const outsider = await t.agentWith([], "Outsider's Codex", FIXTURE.users.outsider.email);
     await t.stack.adminSql`
       INSERT INTO grants (agent_id, workspace_slug, project_id, project_identifier, project_name, scopes)
