@@ -116,7 +116,7 @@ export async function runMicro(b: Bench): Promise<void> {
       },
       "a cache miss (and GET /tools, agent-session): format + CRC32, HMAC, findTokenForAuth (one indexed query: token, agent, owner, grants, auth epoch)",
     );
-    const { tokenMayUse } = await gatewayModule<{ tokenMayUse(agent: unknown, tool: unknown): boolean }>("tools/tool-runner.ts").catch(() => ({ tokenMayUse: null as never }));
+    const { tokenMayUse } = await gatewayModule<{ tokenMayUse(agent: unknown, tool: unknown): boolean }>("tools/pipeline/authorise.ts").catch(() => ({ tokenMayUse: null as never }));
     await measure(
       "grant check",
       async () => {
@@ -125,7 +125,7 @@ export async function runMicro(b: Bench): Promise<void> {
         const g = row!.grants.find((x) => x.project_id.toLowerCase() === project);
         if (!g || !g.scopes.includes("cards:write")) throw new Error("grant");
       },
-      "in memory over the grants the auth query returned (tool-runner's tokenMayUse + project find); the owner-membership check is a cached adapter call",
+      "in memory over the grants the auth query returned (authorise.ts: tokenMayUse + project find); the owner-membership check is a cached adapter call",
     );
 
     const idem = await gatewayModule<{

@@ -12,7 +12,7 @@ import { HttpError } from "./http/http-error";
 import { notFound, onError } from "./http/on-error";
 import { requestId } from "./http/request-id";
 import { createJwtVerifier, type JwtVerifier } from "./auth/launcher-jwt";
-import { requireAgent } from "./auth/require-agent";
+import { agentAuthenticator, requireAgent } from "./auth/require-agent";
 import { AuthCache } from "./auth/auth-cache";
 import { requireUser } from "./auth/require-user";
 import { bindRecordAudit } from "./audit/record-audit";
@@ -80,6 +80,7 @@ export function createGatewayDeps(input: AppInput): GatewayDeps {
     rateLimiter: createRateLimiter(relaxedSql),
     requireAgent: requireAgent(agentAuth),
     requireAgentCached: requireAgent({ ...agentAuth, readFromCache: true }),
+    authenticateAgent: agentAuthenticator(agentAuth),
     authCache,
   };
 }

@@ -7,10 +7,12 @@ import type { RecordAudit } from "./audit/record-audit";
 import type { RateLimiter } from "./rate-limit/rate-limiter";
 import type { TaskerAdapter } from "./tasker/types";
 import type { AuthCache } from "./auth/auth-cache";
+import type { AgentAuthenticator } from "./auth/require-agent";
 
 /**
- * What the core hands to route factories outside it (today: `toolRoutes(deps)` of
- * routes/tools.ts). Kept stable: add fields, never change the existing ones.
+ * What app.ts hands to the route factories it does not define itself (today:
+ * `toolRoutes(deps)` of routes/tools.ts). Kept stable: add fields, never change the
+ * existing ones, so those factories never break on a change elsewhere in the gateway.
  */
 export interface GatewayDeps {
   /** The runtime pool (as the nodedc_gateway_app role on a real Postgres). */
@@ -21,10 +23,7 @@ export interface GatewayDeps {
   logger: Logger;
   /** The only door to Tasker. */
   adapter: TaskerAdapter;
-  /**
-   * recordAudit bound to `sql`; pass a transaction as 2nd argument to commit with other rows,
-   * or `undefined, { durable: false }` for events of reads/denials (no WAL-flush wait).
-   */
+  /** The audit writer: `durable`, `relaxed` or `inTransaction(tx, …)` (audit/record-audit.ts). */
   audit: RecordAudit;
   /** Postgres-backed limits that hold across replicas. */
   rateLimiter: RateLimiter;
@@ -32,9 +31,11 @@ export interface GatewayDeps {
   requireAgent: MiddlewareHandler<GatewayEnv>;
   /**
    * The same, answering from the auth cache when it can: only for routes that confirm
-   * `c.get("authEpoch")` before acting (tool calls, see tools/tool-runner.ts).
+   * `c.get("authEpoch")` before acting (tool calls: auth/auth-epoch.ts).
    */
   requireAgentCached: MiddlewareHandler<GatewayEnv>;
+  /** requireAgent's check as a function, always from the database (confirms a cached authentication). */
+  authenticateAgent: AgentAuthenticator;
   /** Agent-auth rows shared by both middlewares (auth/auth-cache.ts). */
   authCache: AuthCache;
 }

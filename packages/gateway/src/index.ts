@@ -9,7 +9,7 @@ export { openDatabase, connect, APP_ROLE, type Database, type OpenDatabaseOption
 export { migrate, migrationsApplied, loadMigrations, type Migration, type MigrationResult } from "./db/migrate";
 export { mapDbError, sqlStateOf, SQLSTATE } from "./db/errors";
 export { startEmbeddedPostgres, type EmbeddedPostgres } from "./db/embedded";
-export { recordAudit, bindRecordAudit, type RecordAudit, type RecordAuditOptions, type AuditDb } from "./audit/record-audit";
+export { recordAudit, bindRecordAudit, type RecordAudit, type AuditWritten, type AuditDb } from "./audit/record-audit";
 export { createRateLimiter, rateLimitHeaders, type RateLimiter } from "./rate-limit/rate-limiter";
 export { requireAgent, type RequireAgentOptions } from "./auth/require-agent";
 export { createJwtVerifier, GATEWAY_AUDIENCE, type LauncherUser, type LauncherRole } from "./auth/launcher-jwt";
@@ -20,4 +20,6 @@ export { createMetrics, type Metrics } from "./observability/metrics";
 export { listen, type ListeningServer } from "./server";
 export { startGateway, type RunningGateway } from "./start-gateway";
 export { GATEWAY_VERSION, API_VERSION } from "./version";
-export type { AgentContext, AgentGrantContext, AuditEventInput, AuditOutcome, RateLimitDecision } from "./pipeline/types";
+export type { AgentContext, AgentGrantContext } from "./auth/agent-context";
+export type { AuditEventInput, AuditOutcome } from "./audit/audit-event";
+export type { RateLimitDecision } from "./rate-limit/rate-limiter";

@@ -6,6 +6,7 @@ import { openDatabase, type Database } from "./db/database";
 import { listen, type ListeningServer } from "./server";
 import { createTaskerAdapter, type TaskerAdapterWithClose } from "./tasker/index";
 import type { GatewayDeps } from "./deps";
+import { startIdempotencyPurgeJob, type PurgeJob } from "./idempotency/purge-job";
 import { startSealJob, type SealJob } from "./audit/sealing/seal-job";
 import { registerSigningKey } from "./audit/sealing/seal-store";
 import { loadSigningKey } from "./audit/sealing/signing-key";
@@ -20,7 +21,8 @@ export interface RunningGateway {
 
 /**
  * Boots one gateway replica: database (migrated under the advisory lock), Tasker adapter,
- * app, socket. `config.tasker.apiUrl` must be known (sandbox mode fills it in first).
+ * app, socket, and the background jobs (the idempotency retention purge) — the app itself
+ * starts nothing, so tests can build many. `config.tasker.apiUrl` must be known (sandbox mode fills it in first).
  */
 export async function startGateway(config: Config, logger: Logger, accessLogger: Logger = logger): Promise<RunningGateway> {
   if (!config.tasker.apiUrl) throw new Error("startGateway: config.tasker.apiUrl is not set");
@@ -29,6 +31,7 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
   if (db.migrations?.changed.length) logger.warn({ changed: db.migrations.changed }, "applied migrations changed since they ran");
   let adapter: TaskerAdapterWithClose | null = null;
   let server: ListeningServer | null = null;
+  let purge: PurgeJob | null = null;
   let sealer: SealJob | null = null;
   try {
     const auditSigningKey = loadSigningKey({ value: config.audit.signingKey, file: config.audit.signingKeyFile });
@@ -57,8 +60,11 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
       onError: (error) => logger.error({ err: error }, "audit seal failed; retrying at the next tick"),
     });
     server = await listen((req) => app.fetch(req), config.host, config.port);
+    // Safe on every replica (the DELETE skips rows another replica holds).
+    purge = startIdempotencyPurgeJob(db.sql, { onError: (error) => logger.warn({ err: error }, "idempotency purge failed; retrying at the next tick") });
     const openAdapter = adapter;
     const openServer = server;
+    const openPurge = purge;
     const openSealer = sealer;
     logger.info({ url: server.url, database: db.embedded ? "embedded-pglite" : "postgres", role: db.role }, "gateway listening");
     return {
@@ -67,6 +73,7 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
       db,
       deps,
       async close() {
+        openPurge.stop();
         await openServer.close();
         await openSealer.stop();
         await openAdapter.close();
@@ -74,6 +81,7 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
       },
     };
   } catch (error) {
+    purge?.stop();
     await server?.close();
     await sealer?.stop();
     await adapter?.close();

@@ -3,6 +3,17 @@ import { LIMITS } from "./limits";
 import { storableText } from "./text";
 
 export const uuidSchema = z.uuid();
+
+/**
+ * The shape of a UUID (any version, either case): the one check for ids that arrive as
+ * plain strings (path segments, stored details, arguments to normalise). Schemas of the
+ * contract use `uuidSchema`.
+ */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === "string" && UUID_PATTERN.test(value);
+}
 /** Launcher user ids are opaque strings, not necessarily UUIDs (DESIGN §5). */
 export const userIdSchema = storableText().min(1).max(LIMITS.max_user_id_chars);
 export const timestampSchema = z.iso.datetime({ offset: true });

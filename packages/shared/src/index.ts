@@ -30,7 +30,7 @@ export { API_BASE, ROUTES, routePath } from "./routes";
 export { LIMITS } from "./limits";
 export { STORABLE_TEXT_MESSAGE, isStorableText, storableText, toStorableText, truncateCodePoints } from "./text";
 export { TOOL_NAMES, WRITE_TOOL_NAMES, isToolName, type ToolName } from "./tool-names";
-export { uuidSchema, userIdSchema, timestampSchema, cursorSchema, pageLimitSchema, listOf } from "./api-common";
+export { uuidSchema, UUID_PATTERN, isUuid, userIdSchema, timestampSchema, cursorSchema, pageLimitSchema, listOf } from "./api-common";
 export {
   AGENT_STATUSES,
   OWNER_STATUSES,

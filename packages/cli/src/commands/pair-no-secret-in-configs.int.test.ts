@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MCP_INSTRUCTIONS, normalizePairingCode } from "@nodedc/shared";
-import { startTestStack, type TestStack } from "../../../gateway/src/testing/test-stack";
+import { startTestStack, type TestStack } from "@nodedc/gateway/testing";
 import { createTestCli } from "../testing/cli-harness";
 import type { createMemoryKeychain } from "../token-store/memory-keychain";
 

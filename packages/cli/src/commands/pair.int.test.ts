@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "../../../gateway/src/testing/test-stack";
+import { startTestStack, type TestStack } from "@nodedc/gateway/testing";
 import { closedPort, CODEX_BIN, createTestCli, type TestCli } from "../testing/cli-harness";
 import { createMemoryKeychain } from "../token-store/memory-keychain";
 import { KeychainError } from "../token-store/keychain";

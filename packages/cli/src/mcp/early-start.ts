@@ -25,7 +25,7 @@ export async function startMcp(argv: string[]): Promise<void> {
   // Bundled modules initialise synchronously when imported, which would hold up the stdin
   // read; so the heavy part loads only once the first message has been answered.
   await early.firstMessage;
-  const [{ createDeps }, { runMcp }] = await Promise.all([import("../factory"), import("../commands/mcp")]);
+  const [{ createDeps }, { runMcp }] = await Promise.all([import("../factory"), import("./run-mcp")]);
   await runMcp({ profile }, createDeps(), {
     stdin: early.stdin,
     stdout: early.stdout,

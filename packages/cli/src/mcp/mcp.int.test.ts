@@ -9,7 +9,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { MCP_INSTRUCTIONS, TOOL_NAMES } from "@nodedc/shared";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "../../../gateway/src/testing/test-stack";
+import { startTestStack, type TestStack } from "@nodedc/gateway/testing";
 import { BUILT_CLI, closedPort, createTestCli, ensureBuiltCli, type TestCli } from "../testing/cli-harness";
 
 /**

@@ -1,5 +1,5 @@
 import type { Sql, TransactionSql } from "postgres";
-import { z } from "zod";
+import { isUuid } from "@nodedc/shared";
 import type { LauncherUser } from "../auth/launcher-jwt";
 import { HttpError } from "../http/http-error";
 import { getAgent, type AgentRow } from "./agent-store";
@@ -8,14 +8,12 @@ import { getAgent, type AgentRow } from "./agent-store";
  * Who may act on an agent: its owner, or a platform admin. Anyone else gets the same 404
  * as for an agent that does not exist (no probing of other owners' agent ids).
  */
-const agentIdSchema = z.uuid();
-
 export function canActOnOwner(user: LauncherUser, ownerUserId: string): boolean {
   return user.role === "platform_admin" || user.user_id === ownerUserId;
 }
 
 export async function loadAgentFor(sql: Sql | TransactionSql, user: LauncherUser, agentId: string): Promise<AgentRow> {
-  if (!agentIdSchema.safeParse(agentId).success) throw HttpError.notFound("agent not found");
+  if (!isUuid(agentId)) throw HttpError.notFound("agent not found");
   const agent = await getAgent(sql, agentId);
   if (!agent || !canActOnOwner(user, agent.owner_user_id)) throw HttpError.notFound("agent not found");
   return agent;

@@ -19,10 +19,7 @@ export async function createAgentFor(deps: Deps, ctx: ActionContext, body: z.out
   return deps.sql.begin(async (tx) => {
     await ensureOwner(tx, ownerUserId);
     const row = await insertAgent(tx, ownerUserId, body.display_name, ctx.user.user_id);
-    await deps.audit(
-      { ...auditActor(ctx), agent_id: row.id, owner_user_id: ownerUserId, action: "agent.create", outcome: "allowed", details: withVia(ctx, { display_name: row.display_name }) },
-      tx,
-    );
+    await deps.audit.inTransaction(tx, { ...auditActor(ctx), agent_id: row.id, owner_user_id: ownerUserId, action: "agent.create", outcome: "allowed", details: withVia(ctx, { display_name: row.display_name }) });
     return row;
   });
 }
@@ -33,17 +30,14 @@ export async function updateAgentFor(deps: Deps, ctx: ActionContext, agent: Agen
   return deps.sql.begin(async (tx) => {
     await updateAgent(tx, agent.id, body);
     const action = body.status && body.status !== agent.stored_status ? (body.status === "paused" ? "agent.pause" : "agent.resume") : "agent.update";
-    await deps.audit(
-      {
-        ...auditActor(ctx),
-        agent_id: agent.id,
-        owner_user_id: agent.owner_user_id,
-        action,
-        outcome: "allowed",
-        details: withVia(ctx, { previous: { display_name: agent.display_name, status: agent.stored_status }, changes: body }),
-      },
-      tx,
-    );
+    await deps.audit.inTransaction(tx, {
+      ...auditActor(ctx),
+      agent_id: agent.id,
+      owner_user_id: agent.owner_user_id,
+      action,
+      outcome: "allowed",
+      details: withVia(ctx, { previous: { display_name: agent.display_name, status: agent.stored_status }, changes: body }),
+    });
     return (await getAgent(tx, agent.id))!;
   });
 }
@@ -53,17 +47,14 @@ export async function revokeAgentFor(deps: Deps, ctx: ActionContext, agent: Agen
   return deps.sql.begin(async (tx) => {
     await markAgentRevoked(tx, agent.id);
     const tokens = await revokeAllTokens(tx, agent.id, "agent_revoked");
-    await deps.audit(
-      {
-        ...auditActor(ctx),
-        agent_id: agent.id,
-        owner_user_id: agent.owner_user_id,
-        action: "agent.revoke",
-        outcome: "allowed",
-        details: withVia(ctx, { revoked_tokens: tokens, previous: { status: agent.stored_status } }),
-      },
-      tx,
-    );
+    await deps.audit.inTransaction(tx, {
+      ...auditActor(ctx),
+      agent_id: agent.id,
+      owner_user_id: agent.owner_user_id,
+      action: "agent.revoke",
+      outcome: "allowed",
+      details: withVia(ctx, { revoked_tokens: tokens, previous: { status: agent.stored_status } }),
+    });
     return (await getAgent(tx, agent.id))!;
   });
 }

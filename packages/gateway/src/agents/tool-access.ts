@@ -1,5 +1,5 @@
 import { TOOL_NAMES, type Scope, type ToolName, type ToolScope } from "@nodedc/shared";
-import type { AgentContext } from "../pipeline/types";
+import type { AgentContext } from "../auth/agent-context";
 
 /** Scope of each tool (DESIGN §4); `any` needs only a valid token. */
 export const TOOL_SCOPE: Record<ToolName, ToolScope> = {

@@ -3,7 +3,7 @@ import type { Sql } from "postgres";
 import { createIsolatedDatabase, type IsolatedDatabase } from "../testing/isolated-database";
 import { connect } from "../db/database";
 import { migrate } from "../db/migrate";
-import type { AuditEventInput } from "../pipeline/types";
+import type { AuditEventInput } from "./audit-event";
 import { createAuditBatcher } from "./audit-batcher";
 
 let db: IsolatedDatabase;

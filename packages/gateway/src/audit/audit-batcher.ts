@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Sql } from "postgres";
-import type { AuditEventInput } from "../pipeline/types";
+import type { AuditEventInput } from "./audit-event";
 import { insertAuditEvents, type AuditRowInput, auditRowOf } from "./audit-insert";
 
 /**

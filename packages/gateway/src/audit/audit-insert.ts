@@ -1,5 +1,5 @@
 import type { Sql, TransactionSql } from "postgres";
-import type { AuditEventInput } from "../pipeline/types";
+import type { AuditEventInput } from "./audit-event";
 import type { AuditRow } from "./audit-query";
 import { toStorableText } from "@nodedc/shared";
 

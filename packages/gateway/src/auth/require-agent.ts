@@ -5,7 +5,7 @@ import { isWellFormedAgentToken, type Scope } from "@nodedc/shared";
 import type { Config } from "../config/config";
 import type { GatewayEnv } from "../http/context";
 import { HttpError } from "../http/http-error";
-import type { AgentContext } from "../pipeline/types";
+import type { AgentContext } from "./agent-context";
 import type { RecordAudit } from "../audit/record-audit";
 import type { OwnerStatusChecker } from "../owners/launcher-status";
 import { hashAgentToken } from "../tokens/secret-hash";
@@ -47,9 +47,31 @@ type Verdict = { ok: true } | { ok: false; error: HttpError; reason: string };
  *    (its successor is in use) is a reuse: the 401 also revokes its whole chain;
  * 4. the first accepted request of a rotation successor retires its predecessor;
  * 5. last_used_at / last_seen_at are written at most once per LAST_SEEN_WRITE_INTERVAL_S.
- * Sets `c.get("agent")` (AgentContext) and `c.get("authEpoch")` for the handlers.
+ * The middleware sets `c.get("agent")` (AgentContext) and `c.get("authEpoch")` for the
+ * handlers; `agentAuthenticator` is the same check as a function (the tool pipeline calls
+ * it to confirm a cached authentication, auth/auth-epoch.ts).
  */
 export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<GatewayEnv> {
+  const authenticate = agentAuthenticator(options);
+  return async function requireAgentMiddleware(c, next) {
+    const { agent, epoch } = await authenticate(c);
+    c.set("agent", agent);
+    c.set("authEpoch", epoch);
+    await next();
+  };
+}
+
+/** What agent authentication resolves for a request (the middleware sets both on `c`). */
+export interface AgentAuthentication {
+  agent: AgentContext;
+  /** auth_epoch of the cached row used, or null when the row was read from the database now. */
+  epoch: string | null;
+}
+
+/** Authenticates the request's agent token, or throws the 401/403 (audited for known agents). */
+export type AgentAuthenticator = (c: Context<GatewayEnv>) => Promise<AgentAuthentication>;
+
+export function agentAuthenticator(options: RequireAgentOptions): AgentAuthenticator {
   const { sql, config, logger, audit, ownerStatus, cache } = options;
   const relaxedSql = options.relaxedSql ?? sql;
   const touchIntervalMs = config.lastSeenWriteIntervalS * 1000;
@@ -57,7 +79,7 @@ export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<Ga
 
   async function deny(c: Context<GatewayEnv>, row: TokenAuthRow, error: HttpError, reason: string): Promise<never> {
     try {
-      await audit({
+      await audit.relaxed({
         actor_type: "agent",
         agent_id: row.agent_id,
         owner_user_id: row.owner_user_id,
@@ -67,7 +89,7 @@ export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<Ga
         error_code: error.code,
         request_id: c.get("requestId"),
         details: { reason, method: c.req.method, path: c.req.path },
-      }, undefined, { durable: false });
+      });
     } catch (e) {
       logger.error({ err: e, request_id: c.get("requestId") }, "audit of a denied agent request failed");
     }
@@ -118,7 +140,7 @@ export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<Ga
     return row;
   }
 
-  return async function requireAgentMiddleware(c, next) {
+  return async function authenticate(c) {
     const credential = bearerCredential(c);
     if (!credential || !isWellFormedAgentToken(credential)) throw HttpError.unauthenticated();
     const hash = hashAgentToken(config.tokenPepper, credential);
@@ -159,8 +181,6 @@ export function requireAgent(options: RequireAgentOptions): MiddlewareHandler<Ga
       token: { id: row.token_id, prefix: row.prefix, last4: row.last4, expires_at: row.expires_at?.toISOString() ?? null },
       grants: row.grants.map((g) => ({ ...g, scopes: g.scopes as Scope[] })),
     };
-    c.set("agent", agent);
-    c.set("authEpoch", epoch);
-    await next();
+    return { agent, epoch };
   };
 }

@@ -44,35 +44,32 @@ export async function revokeChainOnReuse(sql: Sql, audit: RecordAudit, row: Toke
       if (t.created_ip) ips.add(t.created_ip);
       if (t.activated_ip) ips.add(t.activated_ip);
     }
-    await audit(
-      {
-        actor_type: "agent",
-        agent_id: row.agent_id,
-        owner_user_id: row.owner_user_id,
-        token_id: row.token_id,
-        action: "token.reuse_after_rotation",
-        outcome: "denied",
-        error_code: "unauthenticated",
-        request_id: seen.requestId,
-        details: {
-          presented_token_id: row.token_id,
-          presented_from_ip: seen.ip,
-          presented_user_agent: seen.userAgent?.slice(0, 200) ?? null,
-          ips: [...ips],
-          revoked_token_ids: revoked.map((t) => t.id),
-          chain: revoked.map((t) => ({
-            token_id: t.id,
-            device_name: t.device_name,
-            client: t.client,
-            rotation_requested_from_ip: t.created_ip,
-            first_used_from_ip: t.activated_ip,
-            first_used_at: t.activated_at?.toISOString() ?? null,
-            rotated_at: t.rotated_at?.toISOString() ?? null,
-            last_used_at: t.last_used_at?.toISOString() ?? null,
-          })),
-        },
+    await audit.inTransaction(tx, {
+      actor_type: "agent",
+      agent_id: row.agent_id,
+      owner_user_id: row.owner_user_id,
+      token_id: row.token_id,
+      action: "token.reuse_after_rotation",
+      outcome: "denied",
+      error_code: "unauthenticated",
+      request_id: seen.requestId,
+      details: {
+        presented_token_id: row.token_id,
+        presented_from_ip: seen.ip,
+        presented_user_agent: seen.userAgent?.slice(0, 200) ?? null,
+        ips: [...ips],
+        revoked_token_ids: revoked.map((t) => t.id),
+        chain: revoked.map((t) => ({
+          token_id: t.id,
+          device_name: t.device_name,
+          client: t.client,
+          rotation_requested_from_ip: t.created_ip,
+          first_used_from_ip: t.activated_ip,
+          first_used_at: t.activated_at?.toISOString() ?? null,
+          rotated_at: t.rotated_at?.toISOString() ?? null,
+          last_used_at: t.last_used_at?.toISOString() ?? null,
+        })),
       },
-      tx,
-    );
+    });
   });
 }

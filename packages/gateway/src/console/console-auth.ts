@@ -8,7 +8,7 @@ import { HttpError } from "../http/http-error";
 import { upsertOwnerFromLogin } from "../owners/owner-store";
 import type { RecordAudit } from "../audit/record-audit";
 import type { ConsoleEnv } from "./console-env";
-import { createConsoleSession, endConsoleSession, findConsoleSession, SESSION_ABSOLUTE_S } from "./session-store";
+import { createConsoleSession, endConsoleSession, findConsoleSession, purgeDeadConsoleSessions, SESSION_ABSOLUTE_S } from "./session-store";
 
 export const CONSOLE_COOKIE = "nodedc_console";
 export const CONSOLE_PATH = "/console";
@@ -46,8 +46,9 @@ export async function signIn(deps: ConsoleAuthDeps, c: Context<ConsoleEnv>, laun
 /** Opens a session for an already-authenticated human (sign-in, or the sandbox's demo owner). */
 export async function openSession(deps: ConsoleAuthDeps, c: Context<ConsoleEnv>, user: LauncherUser): Promise<void> {
   await upsertOwnerFromLogin(deps.sql, user.user_id, user.email);
+  await purgeDeadConsoleSessions(deps.sql, user.user_id);
   const { cookieValue, session } = await createConsoleSession(deps.sql, user);
-  await deps.audit({
+  await deps.audit.durable({
     actor_type: "user",
     actor_user_id: user.user_id,
     owner_user_id: user.user_id,
@@ -70,7 +71,7 @@ export async function signOut(deps: ConsoleAuthDeps, c: Context<ConsoleEnv>): Pr
   const session = value ? await findConsoleSession(deps.sql, value) : null;
   if (session) {
     await endConsoleSession(deps.sql, session.id);
-    await deps.audit({
+    await deps.audit.durable({
       actor_type: "user",
       actor_user_id: session.user.user_id,
       owner_user_id: session.user.user_id,

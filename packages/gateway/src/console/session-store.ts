@@ -53,12 +53,16 @@ export async function endConsoleSession(sql: Sql, sessionId: string): Promise<vo
   await sql`UPDATE console_sessions SET ended_at = coalesce(ended_at, now()) WHERE id = ${sessionId}`;
 }
 
-/** Sessions past every expiry are useless; purge them with their form rows. */
-export async function purgeConsoleSessions(sql: Sql): Promise<number> {
+/**
+ * A user's dead sessions (ended, idle or past their absolute end) are deleted with their
+ * form rows whenever that user signs in again, so the table stays as small as the number
+ * of people signed in, without a background job.
+ */
+export async function purgeDeadConsoleSessions(sql: Sql, userId: string): Promise<number> {
   const rows = await sql`
     DELETE FROM console_sessions
-    WHERE expires_at < now() OR ended_at < now() - interval '1 hour'
-       OR last_seen_at < now() - make_interval(secs => ${SESSION_IDLE_S})
+    WHERE user_id = ${userId}
+      AND (expires_at < now() OR ended_at IS NOT NULL OR last_seen_at < now() - make_interval(secs => ${SESSION_IDLE_S}))
     RETURNING id`;
   return rows.count;
 }

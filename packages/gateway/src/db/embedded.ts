@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import type { PGlite } from "@electric-sql/pglite";
+import { initdbInChild, needsInitdb } from "./pglite-initdb";
 import { makeQueueProtocolSafe } from "./pglite-queue";
 
 /**
@@ -22,11 +23,26 @@ export interface EmbeddedPostgres {
 // Loaded only when used: a gateway on a real Postgres never pays PGlite's ~12 MB of heap.
 const loadPglite = async () => (await import("@electric-sql/pglite")).PGlite;
 
+/**
+ * PGlite's postgresql.conf asks for shared_buffers = 128MB, and its WASM heap grows past its
+ * 128 MB initial size to hold them (~190 MB, all resident). One developer's gateway on a
+ * few MB of data needs a fraction: at 16 MB the heap stays at the initial 128 MB, which is
+ * PGlite's floor (a smaller initialMemory does not start). Given on the command line, so
+ * the cluster's own postgresql.conf (timezone, datestyle, locale) is left as initdb wrote it.
+ */
+export const PGLITE_SETTINGS = ["-c", "shared_buffers=16MB"];
+
+async function openPglite(location: string, options: { loadDataDir?: Blob } = {}): Promise<PGlite> {
+  const PGlite = await loadPglite();
+  return PGlite.create(location, { ...options, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+}
+
 export async function startEmbeddedPostgres(dataDir: string, maxConnections = 20): Promise<EmbeddedPostgres> {
   const inMemory = dataDir.startsWith("memory://");
   const location = inMemory ? dataDir : resolve(dataDir);
   if (!inMemory) mkdirSync(location, { recursive: true });
-  const db = inMemory ? await createInMemory(location) : await (await loadPglite()).create(location);
+  if (!inMemory && needsInitdb(location)) await initdbInChild(location);
+  const db = inMemory ? await createInMemory(location) : await openPglite(location);
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections });
   makeQueueProtocolSafe(server);
@@ -62,15 +78,14 @@ const pgliteVersion: string = (() => {
 const TEMPLATE = join(tmpdir(), `nodedc-pglite-${pgliteVersion}-template.tar`);
 
 async function createInMemory(location: string): Promise<PGlite> {
-  const PGlite = await loadPglite();
   if (existsSync(TEMPLATE)) {
     try {
-      return await PGlite.create(location, { loadDataDir: new Blob([readFileSync(TEMPLATE)]) });
+      return await openPglite(location, { loadDataDir: new Blob([readFileSync(TEMPLATE)]) });
     } catch {
       // a damaged template: fall through to a fresh initdb and rewrite it
     }
   }
-  const db = await PGlite.create(location);
+  const db = await openPglite(location);
   try {
     const dump = await db.dumpDataDir("none");
     const partial = `${TEMPLATE}.${process.pid}.${Date.now()}`;

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe("migrations", () => {
-  it("knows the core migration and numbers files uniquely", () => {
+  it("starts with 0001_core.sql and numbers files uniquely", () => {
     const migrations = loadMigrations();
     expect(migrations[0]).toMatchObject({ version: 1, name: "core" });
     expect(new Set(migrations.map((m) => m.version)).size).toBe(migrations.length);

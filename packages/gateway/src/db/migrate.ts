@@ -7,7 +7,8 @@ import type { Sql } from "postgres";
  * SQL migrations: `migrations/NNNN_name.sql`, applied in order inside ONE transaction that
  * first takes a transaction-scoped advisory lock, so replicas starting together queue up
  * and the second finds everything applied. Migrations must therefore be transactional
- * (no CREATE INDEX CONCURRENTLY). Numbers 0001–0099 belong to the core, 0100+ to tools.
+ * (no CREATE INDEX CONCURRENTLY). Versions are unique (migrate.int.test.ts checks) and
+ * may leave gaps: only their order matters.
  */
 export const MIGRATION_LOCK_KEY = 7_042_017_001n;
 const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;

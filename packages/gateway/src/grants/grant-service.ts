@@ -37,7 +37,7 @@ export async function createGrant(
   }
   const owner = await getOwner(deps.sql, agent.owner_user_id);
   const denied = async (reason: string, message: string): Promise<never> => {
-    await deps.audit({
+    await deps.audit.durable({
       ...actorOf(user),
       agent_id: agent.id,
       owner_user_id: agent.owner_user_id,
@@ -68,19 +68,16 @@ export async function createGrant(
       scopes: body.scopes,
       created_by: user.user_id,
     });
-    await deps.audit(
-      {
-        ...actorOf(user),
-        agent_id: agent.id,
-        owner_user_id: agent.owner_user_id,
-        project_id: project.id,
-        action: result.created ? "grant.create" : "grant.update",
-        outcome: "allowed",
-        request_id: requestId,
-        details: withVia(ctx, { grant_id: result.row.id, scopes: body.scopes, ...(result.previous_scopes ? { previous: { scopes: result.previous_scopes } } : {}) }),
-      },
-      tx,
-    );
+    await deps.audit.inTransaction(tx, {
+      ...actorOf(user),
+      agent_id: agent.id,
+      owner_user_id: agent.owner_user_id,
+      project_id: project.id,
+      action: result.created ? "grant.create" : "grant.update",
+      outcome: "allowed",
+      request_id: requestId,
+      details: withVia(ctx, { grant_id: result.row.id, scopes: body.scopes, ...(result.previous_scopes ? { previous: { scopes: result.previous_scopes } } : {}) }),
+    });
     return result;
   });
 }
@@ -90,18 +87,15 @@ export async function removeGrantFor(deps: Pick<GatewayDeps, "sql" | "audit">, c
   return deps.sql.begin(async (tx) => {
     const row = await deleteGrant(tx, agent.id, grantId);
     if (!row) return null;
-    await deps.audit(
-      {
-        ...auditActor(ctx),
-        agent_id: agent.id,
-        owner_user_id: agent.owner_user_id,
-        project_id: row.project_id,
-        action: "grant.delete",
-        outcome: "allowed",
-        details: withVia(ctx, { grant_id: row.id, previous: { scopes: row.scopes, project_identifier: row.project_identifier } }),
-      },
-      tx,
-    );
+    await deps.audit.inTransaction(tx, {
+      ...auditActor(ctx),
+      agent_id: agent.id,
+      owner_user_id: agent.owner_user_id,
+      project_id: row.project_id,
+      action: "grant.delete",
+      outcome: "allowed",
+      details: withVia(ctx, { grant_id: row.id, previous: { scopes: row.scopes, project_identifier: row.project_identifier } }),
+    });
     return row;
   });
 }

@@ -132,7 +132,7 @@ describe("a failed audit write is an alarm", () => {
     const before = await metric();
     // a value no input can produce (agent ids come from the database): the INSERT fails
     const failed = await t.stack.deps
-      .audit({ actor_type: "agent", agent_id: "not-a-uuid", action: "test.alarm", outcome: "denied", request_id: "req-alarm" }, undefined, { durable: false })
+      .audit.relaxed({ actor_type: "agent", agent_id: "not-a-uuid", action: "test.alarm", outcome: "denied", request_id: "req-alarm" })
       .then(() => false, () => true);
     expect(failed).toBe(true);
     expect(await metric()).toBe(before + 1);
@@ -142,7 +142,7 @@ describe("a failed audit write is an alarm", () => {
 
 describe("an audit event holding bad bytes is written", () => {
   it("details, keys and text columns with NUL or unpaired surrogates are stored with U+FFFD", async () => {
-    const row = await t.stack.deps.audit({
+    const row = await t.stack.deps.audit.durable({
       actor_type: "anonymous",
       action: "test.bytes\u0000",
       outcome: "denied",
@@ -165,7 +165,7 @@ describe("an audit event holding bad bytes is written", () => {
     loop.self = loop;
     let deep: Record<string, unknown> = { leaf: true };
     for (let i = 0; i < 10; i++) deep = { deep };
-    const row = await t.stack.deps.audit({ actor_type: "system", action: "test.shape", outcome: "allowed", request_id: "req-shape", details: { loop, deep } });
+    const row = await t.stack.deps.audit.durable({ actor_type: "system", action: "test.shape", outcome: "allowed", request_id: "req-shape", details: { loop, deep } });
     const [stored] = await t.stack.adminSql<{ details: { loop: { self: unknown } } }[]>`SELECT details FROM audit_events WHERE id = ${row.id}`;
     expect(stored!.details.loop.self).toBe("[circular]");
     expect(JSON.stringify(stored!.details)).toContain("[nested too deep]");

@@ -1,4 +1,4 @@
-import type { AgentContext } from "../pipeline/types";
+import type { AgentContext } from "../auth/agent-context";
 import type { LauncherUser } from "../auth/launcher-jwt";
 
 /** Typed context variables (hono's ContextVariableMap), set by the gateway's middleware. */

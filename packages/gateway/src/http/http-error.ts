@@ -22,6 +22,11 @@ export class HttpError extends Error {
     this.retryable = retryable ?? ERROR_CODES[code].retryable;
   }
 
+  /** The same error with `extra` headers under its own (its Retry-After wins). */
+  withHeaders(extra: Record<string, string>): HttpError {
+    return new HttpError(this.code, this.message, this.details, { ...extra, ...this.headers }, this.retryable);
+  }
+
   /** One body for missing, malformed, unknown, revoked and expired credentials. */
   static unauthenticated(message = "authentication required: present a valid bearer credential"): HttpError {
     return new HttpError("unauthenticated", message);

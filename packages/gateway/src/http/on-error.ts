@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { mapDbError, sqlStateOf } from "../db/errors";
 import { HttpError } from "./http-error";
 import { isTaskerError } from "../tasker/errors";
+import { httpErrorFromTasker } from "./tasker-error-mapping";
 
 /** The ONE place errors become responses: `{"error":{code,message,request_id,retryable,details?}}`. */
 export function renderError(c: Context, error: HttpError): Response {
@@ -25,11 +26,7 @@ export function renderError(c: Context, error: HttpError): Response {
 
 export function toHttpError(error: unknown): HttpError | null {
   if (error instanceof HttpError) return error;
-  if (isTaskerError(error)) {
-    const retryAfter: Record<string, string> =
-      typeof error.details?.retry_after_s === "number" ? { "Retry-After": String(Math.ceil(error.details.retry_after_s)) } : {};
-    return new HttpError(error.code, error.message, error.details, retryAfter, error.retryable);
-  }
+  if (isTaskerError(error)) return httpErrorFromTasker(error);
   if (error instanceof HTTPException) {
     if (error.status === 413) return HttpError.payloadTooLarge(LIMITS.max_body_bytes);
     if (error.status === 400) return HttpError.validation(error.message || "malformed request");

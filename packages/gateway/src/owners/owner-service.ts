@@ -14,22 +14,19 @@ export async function setOwnerStatusFor(
   reason?: string,
 ): Promise<OwnerRow> {
   await applyOwnerStatus(deps.sql, userId, status, (tx, change) =>
-    deps.audit(
-      {
-        ...auditActor(ctx),
-        owner_user_id: userId,
-        action: "owner.status",
-        outcome: "allowed",
-        details: withVia(ctx, {
-          previous: { status: change.previous },
-          status,
-          ...(reason ? { reason } : {}),
-          revoked_agents: change.revokedAgents,
-          revoked_tokens: change.revokedTokens,
-        }),
-      },
-      tx,
-    ),
+    deps.audit.inTransaction(tx, {
+      ...auditActor(ctx),
+      owner_user_id: userId,
+      action: "owner.status",
+      outcome: "allowed",
+      details: withVia(ctx, {
+        previous: { status: change.previous },
+        status,
+        ...(reason ? { reason } : {}),
+        revoked_agents: change.revokedAgents,
+        revoked_tokens: change.revokedTokens,
+      }),
+    }),
   );
   return (await getOwner(deps.sql, userId))!;
 }

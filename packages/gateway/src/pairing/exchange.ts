@@ -42,19 +42,16 @@ export async function exchangePairingCode(deps: GatewayDeps, input: ExchangeInpu
       created_by: pairing.owner_user_id,
     });
     await linkPairingToken(tx, pairing.id, row.id);
-    await deps.audit(
-      {
-        actor_type: "anonymous",
-        agent_id: pairing.agent_id,
-        owner_user_id: pairing.owner_user_id,
-        token_id: row.id,
-        action: "pairing.exchange",
-        outcome: "allowed",
-        request_id: input.requestId,
-        details: { pairing_code_id: pairing.id, device_name: input.body.device_name, client: input.body.client, ip: input.ip },
-      },
-      tx,
-    );
+    await deps.audit.inTransaction(tx, {
+      actor_type: "anonymous",
+      agent_id: pairing.agent_id,
+      owner_user_id: pairing.owner_user_id,
+      token_id: row.id,
+      action: "pairing.exchange",
+      outcome: "allowed",
+      request_id: input.requestId,
+      details: { pairing_code_id: pairing.id, device_name: input.body.device_name, client: input.body.client, ip: input.ip },
+    });
     const [agent, owner, grants] = await Promise.all([getAgent(tx, pairing.agent_id), getOwner(tx, pairing.owner_user_id), listGrants(tx, pairing.agent_id)]);
     return { token, row, agent: agent!, owner: owner!, grants };
   });
@@ -125,14 +122,14 @@ export async function refuseMalformedExchange(deps: GatewayDeps, input: { rawBod
 
 async function auditFailure(deps: GatewayDeps, input: Omit<ExchangeInput, "body"> & { body: AttemptFields }, reason: string, errorCode: string): Promise<void> {
   try {
-    await deps.audit({
+    await deps.audit.relaxed({
       actor_type: "anonymous",
       action: "pairing.exchange",
       outcome: "denied",
       error_code: errorCode,
       request_id: input.requestId,
       details: { reason, ip: input.ip, device_name: input.body.device_name, client: input.body.client },
-    }, undefined, { durable: false });
+    });
   } catch {
     // the recorder has raised the alarm (metric + error log); the refusal still stands
   }

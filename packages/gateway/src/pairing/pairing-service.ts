@@ -30,7 +30,7 @@ export async function createPairingCodeFor(deps: Deps, ctx: ActionContext, agent
     created_by: ctx.user.user_id,
     ...(ttlS !== undefined ? { ttl_s: ttlS } : {}),
   });
-  await deps.audit({
+  await deps.audit.durable({
     ...auditActor(ctx),
     agent_id: agent.id,
     owner_user_id: agent.owner_user_id,
@@ -57,7 +57,7 @@ export async function cancelPairingCodeFor(deps: Deps, ctx: ActionContext, agent
     if (row.status === "cancelled") return row;
     throw HttpError.validation(`this pairing code is ${row.status}; only a pending code can be cancelled`, { status: row.status });
   }
-  await deps.audit({
+  await deps.audit.durable({
     ...auditActor(ctx),
     agent_id: agent.id,
     owner_user_id: agent.owner_user_id,

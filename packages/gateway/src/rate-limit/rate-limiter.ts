@@ -1,11 +1,18 @@
 import type { Sql } from "postgres";
-import type { RateLimitDecision } from "../pipeline/types";
 
 /**
  * Fixed-window counters in Postgres, so a limit holds across every replica: ONE statement
  * per decision (INSERT … ON CONFLICT DO UPDATE … RETURNING) on an UNLOGGED table, with the
  * database clock deciding the window. Expired windows are purged now and then.
  */
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until a slot frees up (for `Retry-After` and `RateLimit` headers). */
+  reset_s: number;
+}
+
 export interface RateLimiter {
   /** Counts one hit on `bucketKey` and says whether it fits `limitPerWindow` per `windowS` seconds. */
   consume(bucketKey: string, limitPerWindow: number, windowS: number): Promise<RateLimitDecision>;

@@ -20,7 +20,7 @@ export function agentSessionRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
 
   routes.get(ROUTES.agentSession, async (c) => {
     const ctx = c.get("agent");
-    await deps.audit({
+    await deps.audit.relaxed({
       actor_type: "agent",
       agent_id: ctx.agent.id,
       owner_user_id: ctx.owner.user_id,
@@ -28,7 +28,7 @@ export function agentSessionRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
       action: "agent_session.read",
       outcome: "allowed",
       request_id: c.get("requestId"),
-    }, undefined, { durable: false });
+    });
     const session: AgentSession = {
       agent: ctx.agent,
       owner: ctx.owner,
@@ -51,10 +51,7 @@ export function agentSessionRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
     await readJson(c, z.strictObject({}));
     await deps.sql.begin(async (tx) => {
       await revokeToken(tx, ctx.agent.id, ctx.token.id, "unpaired_by_agent");
-      await deps.audit(
-        { actor_type: "agent", agent_id: ctx.agent.id, owner_user_id: ctx.owner.user_id, token_id: ctx.token.id, action: "agent_session.revoke", outcome: "allowed", request_id: c.get("requestId") },
-        tx,
-      );
+      await deps.audit.inTransaction(tx, { actor_type: "agent", agent_id: ctx.agent.id, owner_user_id: ctx.owner.user_id, token_id: ctx.token.id, action: "agent_session.revoke", outcome: "allowed", request_id: c.get("requestId") });
     });
     return c.json({ status: "revoked" });
   });

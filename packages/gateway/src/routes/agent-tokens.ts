@@ -33,19 +33,16 @@ export function agentTokenRoutes(deps: GatewayDeps): Hono<GatewayEnv> {
         created_via: "issue",
         created_by: user.user_id,
       });
-      await deps.audit(
-        {
-          ...actorOf(user),
-          agent_id: agent.id,
-          owner_user_id: agent.owner_user_id,
-          token_id: result.row.id,
-          action: "token.issue",
-          outcome: "allowed",
-          request_id: c.get("requestId"),
-          details: { name: result.row.name, expires_at: result.row.expires_at?.toISOString() ?? null },
-        },
-        tx,
-      );
+      await deps.audit.inTransaction(tx, {
+        ...actorOf(user),
+        agent_id: agent.id,
+        owner_user_id: agent.owner_user_id,
+        token_id: result.row.id,
+        action: "token.issue",
+        outcome: "allowed",
+        request_id: c.get("requestId"),
+        details: { name: result.row.name, expires_at: result.row.expires_at?.toISOString() ?? null },
+      });
       return result;
     });
     c.header("Cache-Control", "no-store");

@@ -4,9 +4,10 @@
  */
 
 import { z } from "zod";
+import { UUID_PATTERN } from "@nodedc/shared";
 import { TaskerError } from "./errors.js";
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
+const uuid = z.string().regex(UUID_PATTERN, "must be a UUID");
 const priority = z.enum(["urgent", "high", "medium", "low", "none"]);
 const externalRef = z.string().min(1).max(255);
 /** Plane's name column is 255 chars and required (PLANE_API §3). */

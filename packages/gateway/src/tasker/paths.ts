@@ -6,6 +6,7 @@
  * handed a path that did not come from one of these builders.
  */
 
+import { isUuid } from "@nodedc/shared";
 import { TaskerError } from "./errors.js";
 
 declare const taskerPathBrand: unique symbol;
@@ -14,14 +15,11 @@ export type TaskerPath = string & { readonly [taskerPathBrand]: true };
 /** `/work-items/` since Plane 1.1; `/issues/` (deprecated there) is all Plane ≤ 1.0 has (PLANE_API §2). */
 export type WorkItemPrefix = "work-items" | "issues";
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IDENTIFIER_RE = /^[A-Z0-9]{1,12}$/;
 const SLUG_RE = /^[a-z0-9][a-z0-9_-]{0,47}$/i;
 const CURSOR_RE = /^\d{1,6}:-?\d{1,9}:[01]$/;
 
-export function isUuid(value: unknown): value is string {
-  return typeof value === "string" && UUID_RE.test(value);
-}
+export { isUuid };
 
 export function isProjectIdentifier(value: unknown): value is string {
   return typeof value === "string" && IDENTIFIER_RE.test(value);

@@ -148,7 +148,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       : memory;
     const logger = createLogger({ level: config.logLevel, destination });
     const adapter: TaskerAdapterWithClose = createTaskerAdapter({
-      baseUrl: sandbox.url,
+      // env.TASKER_API_URL may put something between the gateway and the sandbox (a fault proxy)
+      baseUrl: config.tasker.apiUrl ?? sandbox.url,
       apiKey: config.tasker.apiKey,
       workspaceSlug: config.tasker.workspaceSlug,
       rateLimitPerMin: config.tasker.rateLimitPerMin,

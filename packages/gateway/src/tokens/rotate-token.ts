@@ -3,7 +3,7 @@ import type { Sql } from "postgres";
 import { generateAgentToken, type RotateTokenResponse } from "@nodedc/shared";
 import type { RecordAudit } from "../audit/record-audit";
 import { HttpError } from "../http/http-error";
-import type { AgentContext } from "../pipeline/types";
+import type { AgentContext } from "../auth/agent-context";
 import { openSuccessor, sealSuccessor } from "./replay-seal";
 import { findLiveSuccessor, insertSuccessor, lockTokenForRotation, supersedeSuccessor } from "./rotation-store";
 
@@ -37,19 +37,16 @@ export async function rotateToken(deps: RotateTokenDeps, input: RotateTokenInput
     // committed since. Decided again under the row lock.
     if (!current || current.revoked_at || current.rotated_at) throw HttpError.unauthenticated();
     const audit = (outcome: "allowed" | "replayed", details: Record<string, unknown>) =>
-      deps.audit(
-        {
-          actor_type: "agent",
-          agent_id: agent.agent.id,
-          owner_user_id: agent.owner.user_id,
-          token_id: agent.token.id,
-          action: "token.rotate",
-          outcome,
-          request_id: input.requestId,
-          details,
-        },
-        tx,
-      );
+      deps.audit.inTransaction(tx, {
+        actor_type: "agent",
+        agent_id: agent.agent.id,
+        owner_user_id: agent.owner.user_id,
+        token_id: agent.token.id,
+        action: "token.rotate",
+        outcome,
+        request_id: input.requestId,
+        details,
+      });
 
     const live = await findLiveSuccessor(tx, current.id);
     if (live && !live.activated_at && live.rotation_idempotency_key === input.idempotencyKey && live.rotation_replay) {

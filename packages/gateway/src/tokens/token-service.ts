@@ -8,18 +8,15 @@ export async function revokeTokenFor(deps: Pick<GatewayDeps, "sql" | "audit">, c
   return deps.sql.begin(async (tx) => {
     const revoked = await revokeToken(tx, agent.id, tokenId, "revoked_by_owner");
     if (!revoked) return null;
-    await deps.audit(
-      {
-        ...auditActor(ctx),
-        agent_id: agent.id,
-        owner_user_id: agent.owner_user_id,
-        token_id: revoked.id,
-        action: "token.revoke",
-        outcome: "allowed",
-        ...(ctx.via === "console" ? { details: withVia(ctx, {}) } : {}),
-      },
-      tx,
-    );
+    await deps.audit.inTransaction(tx, {
+      ...auditActor(ctx),
+      agent_id: agent.id,
+      owner_user_id: agent.owner_user_id,
+      token_id: revoked.id,
+      action: "token.revoke",
+      outcome: "allowed",
+      ...(ctx.via === "console" ? { details: withVia(ctx, {}) } : {}),
+    });
     return revoked;
   });
 }

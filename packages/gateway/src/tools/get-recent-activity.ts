@@ -1,5 +1,6 @@
-import { WRITE_TOOL_NAMES, getRecentActivityInput, getRecentActivityOutput, wrapUntrusted, type activityEventOut } from "@nodedc/shared";
+import { getRecentActivityInput, getRecentActivityOutput, wrapUntrusted, type activityEventOut } from "@nodedc/shared";
 import type { z } from "zod";
+import { recentAgentActions } from "../audit/recent-agent-actions";
 import { loadProjectMeta } from "./project-context";
 import { presentActivity } from "./presenters";
 import { READ_ANNOTATIONS, defineTool } from "./tool-definition";
@@ -9,16 +10,6 @@ type EventOut = z.input<typeof activityEventOut>;
 /** Bounded upstream cost: one list page, then activities of at most this many cards. */
 export const RECENT_ACTIVITY_MAX_CARDS = 5;
 const DEFAULT_WINDOW_MS = 7 * 24 * 3600 * 1000;
-
-interface AuditRow {
-  occurred_at: Date;
-  agent_id: string | null;
-  agent_name: string | null;
-  action: string;
-  tool: string | null;
-  outcome: "allowed" | "denied" | "replayed" | "failed";
-  card_id: string | null;
-}
 
 export const getRecentActivityTool = defineTool({
   name: "get_recent_activity",
@@ -33,21 +24,7 @@ export const getRecentActivityTool = defineTool({
   outputSchema: getRecentActivityOutput,
   async handler(deps, ctx, args) {
     const since = new Date(args.since ? Date.parse(args.since) : Date.now() - DEFAULT_WINDOW_MS);
-    const tools = [...WRITE_TOOL_NAMES];
-    const auditRows = await deps.sql<AuditRow[]>`
-      SELECT e.occurred_at, e.agent_id, a.display_name AS agent_name, e.action, e.tool, e.outcome,
-             COALESCE(r.card_id::text, e.details->>'card_id') AS card_id
-        FROM audit_events e
-        LEFT JOIN agents a ON a.id = e.agent_id
-        LEFT JOIN idempotency_records r ON r.id::text = e.details->>'idempotency_record_id'
-       WHERE e.project_id = ${args.project_id}
-         AND e.actor_type = 'agent'
-         AND e.tool IN ${deps.sql(tools)}
-         AND e.outcome IN ('allowed', 'failed')
-         AND e.occurred_at >= ${since}
-       ORDER BY e.occurred_at DESC, e.id DESC
-       LIMIT ${args.limit}`;
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    const auditRows = await recentAgentActions(deps.sql, args.project_id, since, args.limit);
     const events: EventOut[] = auditRows.map((r) => ({
       kind: "agent_action",
       occurred_at: r.occurred_at.toISOString(),
@@ -55,7 +32,7 @@ export const getRecentActivityTool = defineTool({
       action: r.action,
       tool: r.tool,
       outcome: r.outcome,
-      card_id: r.card_id && uuid.test(r.card_id) ? r.card_id : null,
+      card_id: r.card_id,
       activity: null,
     }));
 

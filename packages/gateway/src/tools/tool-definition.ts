@@ -3,19 +3,23 @@ import type { z } from "zod";
 import type { ToolAnnotations, ToolName, ToolScope } from "@nodedc/shared";
 import type { Logger } from "pino";
 import type { RecordAudit } from "../audit/record-audit";
-import type { AgentContext, AgentGrantContext } from "../pipeline/types";
+import type { AgentContext, AgentGrantContext } from "../auth/agent-context";
 import type { CallContext, TaskerAdapter } from "../tasker/types";
 import type { RateLimiter } from "../rate-limit/rate-limiter";
+import type { WriteContext } from "../idempotency/write-context";
+
+export type { WriteContext };
 
 /**
  * Tools as data (STYLE rule 3): one definition per file, listed once in registry.ts.
- * The pipeline (tool-runner.ts) does everything generic — scope, grant, rate limits,
- * validation, idempotency, audit, output check — so a handler only talks to Tasker.
+ * The pipeline (pipeline/run-tool-call.ts) does everything generic — rate limits, scope,
+ * grant, owner's right, validation, idempotency, output check, audit — so a handler only
+ * talks to Tasker.
  */
 export interface ToolDeps {
   sql: Sql;
   tasker: TaskerAdapter;
-  /** The core's audit writer; pass a transaction so the event commits with other rows. */
+  /** The core's audit writer (durable / relaxed / inTransaction). */
   audit: RecordAudit;
   rateLimiter: Pick<RateLimiter, "consumeAll">;
   logger: Pick<Logger, "error" | "warn" | "info">;
@@ -32,22 +36,6 @@ export interface ToolSettings {
   /** Tasker's web origin for card links (`url`); null → no links. */
   taskerWebUrl: string | null;
   workspaceSlug: string;
-}
-
-/** Handed to a write handler: the idempotency record it runs under. */
-export interface WriteContext {
-  /** The idempotency record id: the external_id of what this call creates in Tasker. */
-  readonly recordId: string;
-  /** > 1: an earlier attempt may have reached Tasker; reconcile before writing. */
-  readonly attempts: number;
-  /** What an earlier attempt noted (e.g. update_card's previous values). */
-  readonly progress: Record<string, unknown>;
-  /**
-   * Commits the handler's progress notes, then the `allowed` audit event (with `details`).
-   * Call it right before the first Tasker write: no write happens without its event
-   * surviving a crash.
-   */
-  beginWrite(details: Record<string, unknown>, progress?: Record<string, unknown>): Promise<void>;
 }
 
 export interface ToolCallContext {

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE } from "@nodedc/tasker-sandbox";
 import { routePath, ROUTES, TOOL_NAMES } from "@nodedc/shared";
 import { z } from "zod";
-import { toolDepsFrom } from "../routes/tools";
+import { toolDepsFrom } from "./tool-deps";
 import { HttpError } from "../http/http-error";
 import { defineTool, READ_ANNOTATIONS } from "./tool-definition";
-import { runTool } from "./tool-runner";
+import { runToolCall } from "./pipeline/run-tool-call";
 import { DEMO, FULL, OPS, SECRET, expectOnlyAllowlistedTaskerCalls, freshKey, startToolStack, type ToolAgent, type ToolStack } from "./testing/tool-stack.test-support";
 
 let t: ToolStack;
@@ -178,13 +178,18 @@ describe("audit and output checks", () => {
     });
     const session = await t.stack.http("GET", "/api/v1/agent-session", { bearer: agent.token });
     const me = (await session.json()) as { agent: { id: string; display_name: string }; owner: { user_id: string; email: string }; token: { id: string; prefix: string; last4: string; expires_at: string | null } };
-    const error = await runTool(toolDepsFrom(t.stack.deps), {
-      agent: { agent: { ...me.agent, status: "active" }, owner: me.owner, token: me.token, grants: [] },
-      requestId: "req-broken-output",
-      tool: broken,
-      rawArguments: {},
-      headerKey: undefined,
-    }).catch((e: unknown) => e);
+    const caller = { agent: { ...me.agent, status: "active" as const }, owner: me.owner, token: me.token, grants: [] };
+    const error = await runToolCall(
+      toolDepsFrom(t.stack.deps),
+      {
+        authentication: { agent: caller, epoch: null, fromDatabase: () => Promise.reject(new Error("read from the database: not asked")) },
+        requestId: "req-broken-output",
+        toolName: broken.name,
+        readArguments: async () => ({}),
+        headerKey: undefined,
+      },
+      () => broken,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).code).toBe("internal");
     expect(t.stack.logs.some((l) => l.includes("req-broken-output") && l.includes("does not match its output schema"))).toBe(true);
@@ -193,8 +198,8 @@ describe("audit and output checks", () => {
 
 describe("grants of owners who left the Tasker project", () => {
   it("refuses the grant (403 project_not_granted) when the owner is not a member of the Tasker project", async () => {
-    // Only a grant written behind the core's back can exist for a non-member: the core
-    // refuses to create one. It stands for an owner removed from the project later.
+    // Only a grant written behind the API's back can exist for a non-member: the grant
+    // API refuses to create one. It stands for an owner removed from the project later.
     const outsider = await t.agentWith([], "Outsider's Codex", FIXTURE.users.outsider.email);
     await t.stack.adminSql`
       INSERT INTO grants (agent_id, workspace_slug, project_id, project_identifier, project_name, scopes)

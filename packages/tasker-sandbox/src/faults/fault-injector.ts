@@ -1,6 +1,7 @@
 /**
- * Per-route fault rules for tests (issue 3, "Bad input and faults"). A rule matches on method
- * and a path regex and fires for the next `times` requests, or always when `times` is omitted.
+ * Per-route fault rules, so tests can show what the gateway does when Tasker is slow, down
+ * or answers garbage. A rule matches on method and a path regex and fires for the next
+ * `times` requests, or always when `times` is omitted.
  */
 export type FaultMode =
   /** Wait `latencyMs`, then answer normally. */

@@ -50,7 +50,7 @@ export function AgentsPage(props: AgentsPageProps) {
       </form>
       {admin ? (
         <form method="get" action="/console" class="filters">
-          <label for="owner-filter">Owner</label>
+          <label for="owner-filter">Show agents of</label>
           <select id="owner-filter" name="owner">
             <option value="">All owners</option>
             {admin.owners.map((o) => (

@@ -1,4 +1,4 @@
-/** Helpers of the tools' integration tests: the core's real test stack, agents with grants, a tool caller. */
+/** Helpers of the tools' integration tests: the gateway's real test stack, agents with grants, a tool caller. */
 import { randomUUID } from "node:crypto";
 import { FIXTURE } from "@nodedc/tasker-sandbox";
 import type { Scope } from "@nodedc/shared";

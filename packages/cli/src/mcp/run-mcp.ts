@@ -1,0 +1,95 @@
+import type { Deps } from "../factory";
+import { REPAIR_STEP } from "../gateway-client/error-messages";
+import { TokenUnavailableError } from "./tool-calls";
+import { readToolCache, writeToolCache } from "./tool-cache";
+import { redactSecrets } from "../errors";
+import { TOKEN_ENV } from "../token-store/token-store";
+import { loadProfileContext, PAIR_STEP } from "../config/profile-context";
+import { CLI_VERSION } from "../version";
+import { LiveToken } from "../rotation/live-token";
+import { createAutoRotation } from "../rotation/auto-rotation";
+
+export interface McpOptions {
+  profile: string;
+}
+
+export interface McpIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  exit: (code: number) => void;
+  onSignal: (signal: "SIGINT" | "SIGTERM", handler: () => void) => void;
+}
+
+/**
+ * `nodedc-tasker mcp`: the stdio server Codex starts. stdout carries protocol only; every
+ * log line goes to stderr and passes through `redactSecrets`. Nothing here waits on the
+ * network or the keychain before the transport is connected. The token follows rotations
+ * (rotation/live-token.ts), and once less than a third of its life is left this process
+ * rotates it in the background (rotation/auto-rotation.ts).
+ */
+export async function runMcp(opts: McpOptions, deps: Deps, io: McpIo): Promise<void> {
+  const log = (line: string) => deps.streams.stderr.write(`[nodedc-tasker] ${redactSecrets(line)}\n`);
+  const ctx = await loadProfileContext(deps, opts.profile).catch((error: Error) => {
+    log(error.message);
+    return null;
+  });
+  const gatewayUrl = ctx?.gatewayUrl ?? null;
+  const live = ctx ? new LiveToken(deps, ctx, log) : null;
+  let notesShown = false;
+  const token = async () => {
+    if (!ctx || !live) throw new TokenUnavailableError(`The nodedc-tasker state is unreadable. ${PAIR_STEP}`);
+    let resolved;
+    try {
+      resolved = await live.current();
+    } catch (error) {
+      throw new TokenUnavailableError((error as Error).message);
+    }
+    if (!resolved) {
+      throw new TokenUnavailableError(
+        `No agent token found for ${gatewayUrl} (looked in ${TOKEN_ENV}, the OS keychain and ${deps.configDir}). ` +
+          REPAIR_STEP,
+      );
+    }
+    if (!notesShown) for (const note of resolved.notes) log(note);
+    notesShown = true;
+    autoRotation?.maybeStart();
+    return resolved.token;
+  };
+  const autoRotation = ctx && live ? createAutoRotation(deps, ctx, live, log) : null;
+
+  // The MCP SDK is evaluated only by this command.
+  const { buildMcpServer } = await import("./server");
+  const notConfigured =
+    `This computer is not paired with NODE.DC Tasker yet (no gateway URL for profile "${opts.profile}"). ` +
+    `${PAIR_STEP}. In CI, set ${TOKEN_ENV} and NODEDC_TASKER_GATEWAY instead.`;
+  const { server, prefetchTools } = buildMcpServer({
+    gateway: gatewayUrl ? deps.gateway(gatewayUrl, token) : null,
+    gatewayUrl,
+    notConfigured,
+    knownGrants: ctx?.profile?.grants ?? [],
+    cache: {
+      read: () => readToolCache(deps.configDir, opts.profile),
+      // With no stored state (env-only, e.g. CI) nothing is written to disk.
+      write: (tools) => (ctx?.profile ? writeToolCache(deps.configDir, opts.profile, gatewayUrl ?? "", tools, deps.now()) : Promise.resolve()),
+    },
+    log,
+  });
+
+  const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
+  const transport = new StdioServerTransport(io.stdin as never, io.stdout as never);
+  let closing = false;
+  const shutdown = (reason: string) => {
+    if (closing) return;
+    closing = true;
+    live?.close();
+    log(`shutting down (${reason})`);
+    server.close().finally(() => io.exit(0));
+  };
+  io.stdin.on("end", () => shutdown("stdin closed"));
+  io.stdin.on("close", () => shutdown("stdin closed"));
+  io.onSignal("SIGINT", () => shutdown("SIGINT"));
+  io.onSignal("SIGTERM", () => shutdown("SIGTERM"));
+  await server.connect(transport);
+  prefetchTools();
+  log(`MCP server ${CLI_VERSION} ready (profile ${opts.profile}, gateway ${gatewayUrl ?? "not configured"})`);
+}
