@@ -8,7 +8,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "@nodedc/gateway/testing";
-import { BUILT_CLI, ensureBuiltCli } from "../testing/cli-harness";
+import { BUILT_CLI, createTestCli, ensureBuiltCli } from "../testing/cli-harness";
 import { startKeyringSession, type KeyringSession } from "../testing/keyring-session";
 import { withRotationLock } from "./rotation-lock";
 
@@ -272,5 +272,16 @@ describe("token rotation through the CLI (real gateway, database and keychain)",
     } finally {
       await new Promise((resolve) => proxy.close(resolve));
     }
+  });
+
+  it("doctor warns about a token within a week of expiry that cannot be rotated from here, and rotate says why", async () => {
+    const issued = await stack.issueToken(agentId, { expires_in_days: 3 });
+    const m = await createTestCli({ env: { NODEDC_TASKER_TOKEN: issued.token, NODEDC_TASKER_GATEWAY: stack.gatewayUrl } });
+    await m.run("doctor");
+    expect(m.stderr()).toMatch(/! token expires \S+ and cannot be rotated from here: the token comes from NODEDC_TASKER_TOKEN/);
+    expect(m.stderr()).toContain("fix: Fix that, then run: npx nodedc-tasker rotate");
+    expect(await m.run("rotate")).toBe(1);
+    expect(m.stderr()).toMatch(/Profile default is not paired/);
+    expect(m.stderr()).not.toContain(issued.token);
   });
 });
