@@ -64,6 +64,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // `pnpm test:faults`: fuzzing, crashes and outages (docs/FAULTS.md); sized by FAULTS_SIZE.
+        test: {
+          name: "faults",
+          globalSetup: [...globalSetup, "test/faults/faults.global.ts"],
+          include: ["test/faults/**/*.faults.ts"],
+          exclude,
+          testTimeout: 3_600_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

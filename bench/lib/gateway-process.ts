@@ -56,12 +56,22 @@ export const DEPLOYED_NODE_OPTIONS: string = (() => {
   }
 })();
 
-export async function startGateway(opts: { label: string; taskerUrl: string; taskerKey: string; databaseUrl: string | null; nodeArgs?: string[]; env?: Record<string, string> }): Promise<GatewayProcess> {
+export async function startGateway(opts: {
+  label: string;
+  taskerUrl: string;
+  taskerKey: string;
+  databaseUrl: string | null;
+  nodeArgs?: string[];
+  /** Wins over the defaults (a LAUNCHER_JWT_SECRET given here is the one returned). */
+  env?: Record<string, string>;
+  /** Where the log file goes (default bench-results/). */
+  logDir?: string;
+}): Promise<GatewayProcess> {
   if (!existsSync(GATEWAY_MAIN)) throw new Error("packages/gateway/src/main.ts not there yet");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const jwtSecret = randomBytes(32).toString("hex");
-  const logDir = join(ROOT, "bench-results");
+  const jwtSecret = opts.env?.LAUNCHER_JWT_SECRET ?? randomBytes(32).toString("hex");
+  const logDir = opts.logDir ?? join(ROOT, "bench-results");
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `gateway-${opts.label}.log`);
   const fd = openSync(logFile, "w");

@@ -5,7 +5,7 @@
  * prove no token ever reached it.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,6 +73,15 @@ export async function startConsoleHarness(env: Record<string, string> = {}): Pro
       await stack.close();
     },
   };
+}
+
+const SHOTS = process.env.CONSOLE_SCREENSHOTS_DIR ? path.resolve(ROOT, process.env.CONSOLE_SCREENSHOTS_DIR) : null;
+
+/** With CONSOLE_SCREENSHOTS_DIR set (docs/CONSOLE.md is made this way), saves a full-page PNG. */
+export async function shot(page: Page, name: string): Promise<void> {
+  if (!SHOTS) return;
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 /** axe-core on the page as it is now: no serious or critical violation. */

@@ -4,30 +4,22 @@
  * without a reload → the agent makes a card through `nodedc-tasker mcp` → Activity and
  * Tokens show it → revoke the token → the CLI's next call is refused. No token anywhere.
  */
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { FIXTURE } from "@nodedc/tasker-sandbox";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, createLaptop, expectAccessible, ROOT, startConsoleHarness, TOKEN_PATTERN, type ConsoleHarness } from "./browser-harness";
+import { CLI, createLaptop, expectAccessible, shot, startConsoleHarness, TOKEN_PATTERN, type ConsoleHarness } from "./browser-harness";
 
 const OWNER = "demo.owner@nodedc.local";
-const SHOTS = process.env.CONSOLE_SCREENSHOTS_DIR ? path.resolve(ROOT, process.env.CONSOLE_SCREENSHOTS_DIR) : null;
 
 let h: ConsoleHarness;
 beforeAll(async () => {
   h = await startConsoleHarness({ TASKER_WEB_URL: "https://tasker.example.test" });
-  if (SHOTS) await mkdir(SHOTS, { recursive: true });
 });
 afterAll(async () => {
   await h?.close();
 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 /** Bytes the browser transferred for one page load (document, CSS and JS). */
 async function pageWeight(page: Page, url: string): Promise<number> {
@@ -183,6 +175,9 @@ describe("the owner console, end to end", () => {
 
   it("works at 360 px with the keyboard alone: pause, resume, revoke through the dialog", async () => {
     const { page } = await h.newPage({ width: 360, height: 780 });
+    await page.goto("/console");
+    await expectAccessible(page, "sign-in at 360 px");
+    await shot(page, "sign-in-360");
     await h.signIn(page, { email: OWNER });
     await expectAccessible(page, "agents at 360 px");
     await shot(page, "agents-360");

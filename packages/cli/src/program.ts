@@ -3,6 +3,7 @@ import { doctorCommand, runDoctor } from "./commands/doctor";
 import { mcpCommand } from "./commands/mcp";
 import { runMcp, type McpIo } from "./mcp/run-mcp";
 import { pairCommand, runPair } from "./commands/pair";
+import { rotateCommand, runRotate } from "./commands/rotate";
 import { runStatus, statusCommand } from "./commands/status";
 import { runUnpair, unpairCommand } from "./commands/unpair";
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, redactSecrets } from "./errors";
@@ -27,6 +28,7 @@ export function buildProgram(deps: Deps, mcpIo: () => McpIo): Command {
     statusCommand((opts) => runStatus(opts, deps)),
     doctorCommand((opts) => runDoctor(opts, deps)),
     unpairCommand((opts) => runUnpair(opts, deps)),
+    rotateCommand((opts) => runRotate(opts, deps)),
   ]) {
     program.addCommand(command.copyInheritedSettings(program));
   }

@@ -11,6 +11,7 @@ import type { GatewayEnv } from "./http/context";
 import { HttpError } from "./http/http-error";
 import { notFound, onError } from "./http/on-error";
 import { requestId } from "./http/request-id";
+import { CLIENT_CLOSED_REQUEST } from "./http/client-abort";
 import { createJwtVerifier, type JwtVerifier } from "./auth/launcher-jwt";
 import { agentAuthenticator, requireAgent } from "./auth/require-agent";
 import { AuthCache } from "./auth/auth-cache";
@@ -111,6 +112,7 @@ export function buildApp(input: AppInput): BuiltApp {
     await next();
     const labels = { method: c.req.method, route: routeLabel(c), status: String(c.res.status) };
     metrics.httpRequests.inc(labels);
+    if (c.res.status === CLIENT_CLOSED_REQUEST) metrics.clientAborts.inc({ method: labels.method, route: labels.route });
     const seconds = (performance.now() - started) / 1000;
     metrics.httpDuration.observe(labels, seconds);
     // one access line per request: ids only, never headers or bodies

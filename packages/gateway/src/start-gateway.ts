@@ -6,6 +6,7 @@ import { openDatabase, type Database } from "./db/database";
 import { listen, type ListeningServer } from "./server";
 import { createTaskerAdapter, type TaskerAdapterWithClose } from "./tasker/index";
 import type { GatewayDeps } from "./deps";
+import { reportServiceUser } from "./grants/service-user-check";
 import { startIdempotencyPurgeJob, type PurgeJob } from "./idempotency/purge-job";
 import { startSealJob, type SealJob } from "./audit/sealing/seal-job";
 import { registerSigningKey } from "./audit/sealing/seal-store";
@@ -59,6 +60,7 @@ export async function startGateway(config: Config, logger: Logger, accessLogger:
       onSealed: (r) => logger.info({ seq: r.checkpoint?.seq, tree_size: r.checkpoint?.treeSize, sealed: r.sealed }, "audit events sealed"),
       onError: (error) => logger.error({ err: error }, "audit seal failed; retrying at the next tick"),
     });
+    void reportServiceUser(adapter, logger);
     server = await listen((req) => app.fetch(req), config.host, config.port);
     // Safe on every replica (the DELETE skips rows another replica holds).
     purge = startIdempotencyPurgeJob(db.sql, { onError: (error) => logger.warn({ err: error }, "idempotency purge failed; retrying at the next tick") });

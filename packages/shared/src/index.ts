@@ -29,7 +29,17 @@ export {
 export { API_BASE, ROUTES, routePath } from "./routes";
 export { LIMITS } from "./limits";
 export { STORABLE_TEXT_MESSAGE, isStorableText, storableText, toStorableText, truncateCodePoints } from "./text";
-export { TOOL_NAMES, WRITE_TOOL_NAMES, isToolName, type ToolName } from "./tool-names";
+export { TOOL_NAMES, isToolName, type ToolName } from "./tool-names";
+export {
+  TOOL_FACTS,
+  WRITE_TOOL_NAMES,
+  READ_ANNOTATIONS,
+  WRITE_ANNOTATIONS,
+  annotationsOf,
+  type ToolFacts,
+  type ToolAnnotationHints,
+} from "./tools/tool-facts";
+export { TOOL_SPECS, type ToolSpec } from "./tools/tool-specs";
 export { uuidSchema, UUID_PATTERN, isUuid, userIdSchema, timestampSchema, cursorSchema, pageLimitSchema, listOf } from "./api-common";
 export {
   AGENT_STATUSES,
@@ -137,27 +147,7 @@ export {
   cardActivityOut,
   sessionOut,
   projectOut,
-  whoamiInput,
-  whoamiOutput,
-  toolGrantOut,
-  listProjectsInput,
-  listProjectsOutput,
-  describeProjectInput,
-  describeProjectOutput,
-  searchCardsInput,
-  searchCardsOutput,
-  getCardInput,
-  getCardOutput,
-  getRecentActivityInput,
-  getRecentActivityOutput,
-  activityEventOut,
-  createCardInput,
-  createCardOutput,
-  updateCardInput,
-  updateCardOutput,
-  cardPreviousOut,
-  addCommentInput,
-  addCommentOutput,
-  reportSessionInput,
-  reportSessionOutput,
-} from "./tools/index";
+} from "./tools/common";
+// Tool schemas are reached through TOOL_SPECS; these few are building blocks other code reuses.
+export { toolGrantOut, activityEventOut } from "./tools/read-tools";
+export { cardPreviousOut } from "./tools/write-tools";

@@ -13,8 +13,6 @@ export const TOOL_NAMES = [
 ] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
-export const WRITE_TOOL_NAMES = ["create_card", "update_card", "add_comment", "report_session"] as const satisfies readonly ToolName[];
-
 export function isToolName(name: string): name is ToolName {
   return (TOOL_NAMES as readonly string[]).includes(name);
 }

@@ -22,6 +22,12 @@ export const FIXTURE = {
     outsider: { id: uuid(1, 4), email: "outsider@nodedc.local" },
     inactive: { id: uuid(1, 5), email: "inactive@nodedc.local" },
     secretOwner: { id: uuid(1, 6), email: "secret.owner@nodedc.local" },
+    /** Workspace member, but only a guest in DEMO (Plane allows a project role below the workspace role). */
+    projectGuest: { id: uuid(1, 7), email: "project.guest@nodedc.local" },
+    /** Workspace member and DEMO member (role 15): a plain writer. */
+    member: { id: uuid(1, 8), email: "member@nodedc.local" },
+    /** Was a DEMO member, then deactivated their account: every membership row is inactive. */
+    deactivated: { id: uuid(1, 9), email: "deactivated@nodedc.local" },
   },
   projects: {
     demo: { id: uuid(2, 1), identifier: "DEMO", name: "Demo project" },
@@ -54,6 +60,10 @@ export const FIXTURE = {
     outsider: "plane_api_1f2e3d4c5b6a79880a1b2c3d4e5f6a04",
     inactiveMember: "plane_api_7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c05",
     secretOwner: "plane_api_3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e06",
+    projectGuest: "plane_api_4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d07",
+    member: "plane_api_8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d08",
+    /** Key of deactivated@nodedc.local: still valid (Plane ignores user.is_active), every membership inactive. */
+    deactivated: "plane_api_2a3b4c5d6e7f8091a2b3c4d5e6f70a09",
     /** Belongs to demo.owner but `is_active=false` → 403 "Given API token is not valid". */
     inactive: "plane_api_d15ab1ed0000400080000000000000a7",
     /** Belongs to demo.owner but `expired_at` is in the past → 403. */

@@ -40,8 +40,14 @@ function seedUsers(store: SandboxStore): void {
     [u.outsider, "Otto", "Outsider", "outsider", false],
     [u.inactive, "Ines", "Inactive", "inactive", false],
     [u.secretOwner, "Sam", "Secret", "secret.owner", false],
+    [u.projectGuest, "Pia", "Projectguest", "project.guest", false],
+    [u.member, "Max", "Member", "member", false],
+    [u.deactivated, "Dora", "Deactivated", "deactivated", false],
   ];
-  const workspaceRole = (id: string) => (id === u.demoOwner.id || id === u.secretOwner.id ? ROLE_ADMIN : id === u.guest.id ? ROLE_GUEST : ROLE_MEMBER);
+  // The service user is a workspace admin: the gateway reads roles from the workspace member
+  // list, which Plane shows to workspace admins and members only (README).
+  const admins = new Set<string>([u.service.id, u.demoOwner.id, u.secretOwner.id]);
+  const workspaceRole = (id: string) => (admins.has(id) ? ROLE_ADMIN : id === u.guest.id ? ROLE_GUEST : ROLE_MEMBER);
   for (const [user, first, last, display, isBot] of people) {
     store.addWorkspaceMember(user.id, workspaceRole(user.id));
     store.addUser({
@@ -77,6 +83,9 @@ function seedKeys(store: SandboxStore, opts: SeedOptions): void {
   add("outsider", k.outsider, u.outsider.id);
   add("inactiveMember", k.inactiveMember, u.inactive.id);
   add("secretOwner", k.secretOwner, u.secretOwner.id);
+  add("projectGuest", k.projectGuest, u.projectGuest.id);
+  add("member", k.member, u.member.id);
+  add("deactivated", k.deactivated, u.deactivated.id);
   add("inactive", k.inactive, u.demoOwner.id, { isActive: false });
   add("expired", k.expired, u.demoOwner.id, { expiredAt: Date.UTC(2025, 0, 1) });
 }
@@ -166,9 +175,13 @@ export function seedFixture(store: SandboxStore, opts: SeedOptions = {}): void {
   store.addMember(p.demo.id, u.service.id, ROLE_MEMBER);
   store.addMember(p.demo.id, u.guest.id, ROLE_GUEST);
   store.addMember(p.demo.id, u.inactive.id, ROLE_MEMBER, false);
+  store.addMember(p.demo.id, u.projectGuest.id, ROLE_GUEST);
+  store.addMember(p.demo.id, u.member.id, ROLE_MEMBER);
+  store.addMember(p.demo.id, u.deactivated.id, ROLE_MEMBER);
   store.addMember(p.ops.id, u.demoOwner.id, ROLE_MEMBER);
   store.addMember(p.ops.id, u.service.id, ROLE_MEMBER);
   store.addMember(p.secret.id, u.secretOwner.id, ROLE_ADMIN);
+  store.deactivateUser(u.deactivated.id);
 
   const cards = fixtureCards();
   cards.forEach((card, i) => {

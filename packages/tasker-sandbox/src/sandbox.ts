@@ -28,6 +28,12 @@ export interface SandboxOptions {
    * request-log/delete-ledger.ts). Nothing but the sandbox's contract tests may set it.
    */
   deleteTesting?: boolean;
+  /**
+   * Answer the project member list like the NODE.DC fork: each entry also carries the
+   * membership's `role` and `is_active` (store.settings.forkMemberFields). Default false:
+   * plain Plane, which shows neither.
+   */
+  forkMemberFields?: boolean;
 }
 
 export interface SandboxKeys {
@@ -43,6 +49,12 @@ export interface SandboxKeys {
   inactiveMember: string;
   /** Key of secret.owner@nodedc.local (admin of SECRET only). */
   secretOwner: string;
+  /** Key of project.guest@nodedc.local: workspace member, guest in DEMO. */
+  projectGuest: string;
+  /** Key of member@nodedc.local: workspace and DEMO member (role 15). */
+  member: string;
+  /** Key of deactivated@nodedc.local: a deactivated account (valid key, no active membership). */
+  deactivated: string;
 }
 
 export interface InProcessSandbox {
@@ -64,13 +76,17 @@ export function createSandbox(opts: SandboxOptions = {}): InProcessSandbox {
   const faults = new FaultInjector();
   const limiter = new SlidingWindowLimiter();
   const seedOptions = opts.serviceApiKey ? { serviceApiKey: opts.serviceApiKey } : {};
-  const reset = () => {
+  const seed = () => {
     seedFixture(store, seedOptions);
+    store.settings.forkMemberFields = opts.forkMemberFields ?? false;
+  };
+  const reset = () => {
+    seed();
     requestLog.clear();
     faults.clear();
     limiter.reset();
   };
-  seedFixture(store, seedOptions);
+  seed();
   const app = buildSandboxApp({
     store,
     requestLog,
@@ -94,6 +110,9 @@ export function createSandbox(opts: SandboxOptions = {}): InProcessSandbox {
       expired: keys.expired,
       inactiveMember: keys.inactiveMember,
       secretOwner: keys.secretOwner,
+      projectGuest: keys.projectGuest,
+      member: keys.member,
+      deactivated: keys.deactivated,
     },
     requestLog,
     faults,

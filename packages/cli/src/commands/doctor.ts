@@ -7,6 +7,8 @@ import type { Deps } from "../factory";
 import { explainGatewayFailure } from "../gateway-client/error-messages";
 import { GatewayUnreachableError } from "../gateway-client/gateway-client";
 import { KeychainError, sessionBusHint } from "../token-store/keychain";
+import { expiryAtRisk, rotationView } from "../rotation/rotation-check";
+import type { TokenSource } from "../token-store/token-store";
 import { checkClientConfigs } from "./doctor-clients";
 import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "../config/profile-context";
 
@@ -72,11 +74,15 @@ export async function collectDoctor(opts: DoctorOptions, deps: Deps): Promise<Do
   }
 
   let token: string | null = null;
+  let source: TokenSource | null = null;
+  const obstacles: string[] = [];
+  if (checks.some((c) => c.name === "keychain" && c.status === "fail")) obstacles.push("the keychain cannot store a new token");
   if (ctx.gatewayUrl) {
     try {
       const resolved = await resolveProfileToken(deps, ctx);
       if (resolved) {
         token = resolved.token;
+        source = resolved.source;
         add({
           name: "token_stored",
           status: resolved.source === "file" ? "warn" : "ok",
@@ -97,6 +103,7 @@ export async function collectDoctor(opts: DoctorOptions, deps: Deps): Promise<Do
   if (ctx.gatewayUrl) {
     const gateway = deps.gateway(ctx.gatewayUrl, async () => token ?? "");
     let reachable = false;
+    let expiresAt: string | null = null;
     try {
       const sentAt = Date.now();
       const response = await gateway.healthz();
@@ -121,17 +128,35 @@ export async function collectDoctor(opts: DoctorOptions, deps: Deps): Promise<Do
       const detail =
         error instanceof GatewayUnreachableError ? `gateway ${ctx.gatewayUrl} is unreachable (${error.reason})` : explainGatewayFailure(error, { gatewayUrl: ctx.gatewayUrl });
       add({ name: "gateway", status: "fail", detail, fix: "Check the URL, your network/VPN and proxy settings (this CLI connects directly: it ignores HTTPS_PROXY)." });
+      obstacles.push("the gateway is unreachable");
     }
     if (reachable && token) {
       try {
         const session = agentSessionSchema.parse((await gateway.agentSession()).body);
+        expiresAt = session.token.expires_at;
         add({ name: "token_valid", status: "ok", detail: `token valid for agent "${session.agent.display_name}"${session.token.expires_at ? `, expires ${session.token.expires_at}` : ""}` });
       } catch (error) {
         add({ name: "token_valid", status: "fail", detail: explainGatewayFailure(error, { gatewayUrl: ctx.gatewayUrl }) });
+        obstacles.push("the gateway refuses the token");
       }
     }
+    if (token) add(rotationCheck(rotationView({ token: ctx.profile?.token ?? null, expiresAt, source, obstacles, now: deps.now() }), deps.now()));
   }
   return checks;
+}
+
+function rotationCheck(view: ReturnType<typeof rotationView>, now: Date): DoctorCheck {
+  if (expiryAtRisk(view, now)) {
+    return {
+      name: "token_rotation",
+      status: "warn",
+      detail: `token ${view.expired ? "has expired" : `expires ${view.expires_at}`} and cannot be rotated from here: ${view.blocked_by}`,
+      fix: "Fix that, then run: npx nodedc-tasker rotate. If the token expires first, ask your Tasker owner for a pairing code and pair again.",
+    };
+  }
+  if (view.due) return { name: "token_rotation", status: "ok", detail: "rotation due: the next nodedc-tasker mcp start rotates the token (or run: npx nodedc-tasker rotate)" };
+  if (view.next_rotation_at) return { name: "token_rotation", status: "ok", detail: `next automatic rotation from ${view.next_rotation_at}` };
+  return { name: "token_rotation", status: "ok", detail: view.blocked_by ? `not rotated by nodedc-tasker: ${view.blocked_by}` : "the token does not expire" };
 }
 
 export async function runDoctor(opts: DoctorOptions, deps: Deps): Promise<DoctorCheck[]> {

@@ -170,7 +170,7 @@ export async function runPair(opts: PairOptions, deps: Deps): Promise<PairSummar
     gateway_url: gatewayUrl,
     agent: exchanged.agent,
     owner: exchanged.owner,
-    token: { id: exchanged.token_id, last4: tokenDisplay(exchanged.token).last4, expires_at: exchanged.expires_at },
+    token: { id: exchanged.token_id, last4: tokenDisplay(exchanged.token).last4, expires_at: exchanged.expires_at, issued_at: deps.now().toISOString() },
     grants: exchanged.grants,
     storage: stored.storage,
     clients: {},

@@ -6,6 +6,7 @@ import type { Deps } from "../factory";
 import { explainGatewayFailure } from "../gateway-client/error-messages";
 import type { TokenSource } from "../token-store/token-store";
 import { describeGrantLines } from "./grant-lines";
+import { rotationView, type RotationView } from "../rotation/rotation-check";
 import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "../config/profile-context";
 
 export interface StatusOptions {
@@ -18,7 +19,7 @@ export interface StatusReport {
   profile: string;
   paired: boolean;
   gateway: { url: string | null; source: "env" | "profile" | null; reachable: boolean | null; version: string | null; error: string | null };
-  token: { source: TokenSource | null; masked: string | null; expires_at: string | null; valid: boolean | null; error: string | null };
+  token: { source: TokenSource | null; masked: string | null; expires_at: string | null; valid: boolean | null; error: string | null; rotation: RotationView | null };
   agent: AgentSession["agent"] | null;
   owner: AgentSession["owner"] | null;
   grants: AgentSession["grants"];
@@ -32,7 +33,7 @@ export async function collectStatus(opts: StatusOptions, deps: Deps): Promise<St
     profile: ctx.name,
     paired: ctx.profile !== null,
     gateway: { url: ctx.gatewayUrl, source: ctx.gatewaySource, reachable: null, version: null, error: null },
-    token: { source: null, masked: null, expires_at: ctx.profile?.token.expires_at ?? null, valid: null, error: null },
+    token: { source: null, masked: null, expires_at: ctx.profile?.token.expires_at ?? null, valid: null, error: null, rotation: null },
     agent: null,
     owner: ctx.profile?.owner ?? null,
     grants: ctx.profile?.grants ?? [],
@@ -75,6 +76,11 @@ export async function collectStatus(opts: StatusOptions, deps: Deps): Promise<St
       report.token.error = explainGatewayFailure(error, { gatewayUrl: ctx.gatewayUrl });
     }
   }
+  const obstacles = [
+    ...(report.gateway.reachable === false ? ["the gateway is unreachable"] : []),
+    ...(report.token.valid === false ? ["the gateway refuses the token"] : []),
+  ];
+  report.token.rotation = rotationView({ token: ctx.profile?.token ?? null, expiresAt: report.token.expires_at, source: report.token.source, obstacles, now: deps.now() });
   report.ok = report.gateway.reachable === true && report.token.valid === true && report.gateway.error === null;
   return report;
 }
@@ -93,6 +99,8 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Status
       const agent = report.agent;
       printer.check(report.token.valid === true, `Token    ${report.token.masked ?? "none"}${report.token.source ? ` from ${report.token.source}` : ""}${report.token.expires_at ? `, expires ${report.token.expires_at}` : ", no expiry"}`);
       if (report.token.error) printer.info(`    ${report.token.error}`);
+      const rotation = report.token.rotation;
+      if (rotation) printer.info(`    ${describeRotation(rotation)}`);
       if (agent) printer.info(`  Agent    ${agent.display_name} (${agent.id}, ${agent.status})`);
       if (report.owner) printer.info(`  Owner    ${report.owner.email ?? report.owner.user_id}`);
       printer.info(`  Projects${report.grants.length === 0 ? " none granted" : ""}`);
@@ -102,6 +110,13 @@ export async function runStatus(opts: StatusOptions, deps: Deps): Promise<Status
   }
   if (!report.ok) throw new CliError("", { code: "status_not_ok", exitCode: 1 });
   return report;
+}
+
+function describeRotation(view: RotationView): string {
+  if (view.expired) return "Expired: ask your Tasker owner for a pairing code and pair again.";
+  if (view.due) return `Rotation due: the next nodedc-tasker mcp start rotates it, or run: npx nodedc-tasker rotate${view.blocked_by ? ` (not possible now: ${view.blocked_by})` : ""}`;
+  if (view.next_rotation_at) return `Next rotation: from ${view.next_rotation_at}, by nodedc-tasker mcp (or now: npx nodedc-tasker rotate)`;
+  return `Not rotated by nodedc-tasker${view.blocked_by ? `: ${view.blocked_by}` : ""}`;
 }
 
 export function statusCommand(run: (opts: StatusOptions) => Promise<unknown>): Command {

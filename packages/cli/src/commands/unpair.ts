@@ -41,7 +41,11 @@ export async function runUnpair(opts: UnpairOptions, deps: Deps): Promise<Unpair
 
   if (stored && ctx.gatewayUrl) {
     try {
-      await deps.gateway(ctx.gatewayUrl, async () => stored.token).revokeSession();
+      const gateway = deps.gateway(ctx.gatewayUrl, async () => stored.token);
+      // A token stored by a rotation and not used yet leaves the token it replaces valid:
+      // one use retires that one first, then the revoke ends this one.
+      await gateway.agentSession().catch(() => undefined);
+      await gateway.revokeSession();
       summary.revoked = "revoked";
       printer.success(`Token ndca_…${stored.token.slice(-4)} revoked at ${ctx.gatewayUrl}`);
     } catch (error) {

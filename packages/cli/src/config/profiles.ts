@@ -15,7 +15,12 @@ export interface Profile {
   gateway_url: string;
   agent: { id: string; display_name: string };
   owner: { user_id: string; email: string | null };
-  token: { id: string; last4: string; expires_at: string | null };
+  /**
+   * The stored token. `issued_at` (when it was received) and `expires_at` give its life, from
+   * which `mcp` rotates (rotation/rotation-schedule.ts). `use_from`: a token stored by a
+   * rotation is first used at this time, by every process of the profile (rotation/live-token.ts).
+   */
+  token: { id: string; last4: string; expires_at: string | null; issued_at?: string; use_from?: string };
   grants: SessionGrant[];
   storage: TokenStorage;
   /** Client configs this profile wrote, so `unpair` removes exactly those. */

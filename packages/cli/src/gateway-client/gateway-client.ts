@@ -69,6 +69,8 @@ export interface GatewayClient {
   exchangePairingCode(body: unknown): Promise<GatewayResponse>;
   agentSession(): Promise<GatewayResponse>;
   revokeSession(): Promise<GatewayResponse>;
+  /** POST /agent-session/rotate; retry a lost answer with the same key to get the same successor. */
+  rotateSession(idempotencyKey: string): Promise<GatewayResponse>;
   listTools(timeoutMs?: number): Promise<GatewayResponse>;
   callTool(name: string, args: Record<string, unknown>, idempotencyKey?: string): Promise<GatewayResponse & { replayed: boolean }>;
 }
@@ -247,6 +249,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     exchangePairingCode: (body) => request("POST", ROUTES.pairingExchange, { body }),
     agentSession: () => request("GET", ROUTES.agentSession, { auth: true }),
     revokeSession: () => request("POST", ROUTES.agentSessionRevoke, { auth: true, body: {} }),
+    rotateSession: (idempotencyKey) => request("POST", ROUTES.agentSessionRotate, { auth: true, body: {}, headers: { [IDEMPOTENCY_HEADER]: idempotencyKey } }),
     listTools: (timeoutMs) => request("GET", ROUTES.tools, { auth: true, ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
     callTool: async (name, args, idempotencyKey) => {
       const response = await request("POST", routePath(ROUTES.tool, { name }), {

@@ -4,8 +4,10 @@ import { TokenUnavailableError } from "./tool-calls";
 import { readToolCache, writeToolCache } from "./tool-cache";
 import { redactSecrets } from "../errors";
 import { TOKEN_ENV } from "../token-store/token-store";
-import { loadProfileContext, PAIR_STEP, resolveProfileToken } from "../config/profile-context";
+import { loadProfileContext, PAIR_STEP } from "../config/profile-context";
 import { CLI_VERSION } from "../version";
+import { LiveToken } from "../rotation/live-token";
+import { createAutoRotation } from "../rotation/auto-rotation";
 
 export interface McpOptions {
   profile: string;
@@ -21,7 +23,9 @@ export interface McpIo {
 /**
  * `nodedc-tasker mcp`: the stdio server Codex starts. stdout carries protocol only; every
  * log line goes to stderr and passes through `redactSecrets`. Nothing here waits on the
- * network or the keychain before the transport is connected.
+ * network or the keychain before the transport is connected. The token follows rotations
+ * (rotation/live-token.ts), and once less than a third of its life is left this process
+ * rotates it in the background (rotation/auto-rotation.ts).
  */
 export async function runMcp(opts: McpOptions, deps: Deps, io: McpIo): Promise<void> {
   const log = (line: string) => deps.streams.stderr.write(`[nodedc-tasker] ${redactSecrets(line)}\n`);
@@ -30,28 +34,28 @@ export async function runMcp(opts: McpOptions, deps: Deps, io: McpIo): Promise<v
     return null;
   });
   const gatewayUrl = ctx?.gatewayUrl ?? null;
-  let tokenPromise: Promise<string> | null = null;
-  const token = () =>
-    (tokenPromise ??= (async () => {
-      if (!ctx) throw new TokenUnavailableError(`The nodedc-tasker state is unreadable. ${PAIR_STEP}`);
-      let resolved;
-      try {
-        resolved = await resolveProfileToken(deps, ctx);
-      } catch (error) {
-        throw new TokenUnavailableError((error as Error).message);
-      }
-      if (!resolved) {
-        throw new TokenUnavailableError(
-          `No agent token found for ${gatewayUrl} (looked in ${TOKEN_ENV}, the OS keychain and ${deps.configDir}). ` +
-            REPAIR_STEP,
-        );
-      }
-      for (const note of resolved.notes) log(note);
-      return resolved.token;
-    })().catch((error: unknown) => {
-      tokenPromise = null; // a locked keychain may be unlocked by the next call
-      throw error;
-    }));
+  const live = ctx ? new LiveToken(deps, ctx, log) : null;
+  let notesShown = false;
+  const token = async () => {
+    if (!ctx || !live) throw new TokenUnavailableError(`The nodedc-tasker state is unreadable. ${PAIR_STEP}`);
+    let resolved;
+    try {
+      resolved = await live.current();
+    } catch (error) {
+      throw new TokenUnavailableError((error as Error).message);
+    }
+    if (!resolved) {
+      throw new TokenUnavailableError(
+        `No agent token found for ${gatewayUrl} (looked in ${TOKEN_ENV}, the OS keychain and ${deps.configDir}). ` +
+          REPAIR_STEP,
+      );
+    }
+    if (!notesShown) for (const note of resolved.notes) log(note);
+    notesShown = true;
+    autoRotation?.maybeStart();
+    return resolved.token;
+  };
+  const autoRotation = ctx && live ? createAutoRotation(deps, ctx, live, log) : null;
 
   // The MCP SDK is evaluated only by this command.
   const { buildMcpServer } = await import("./server");
@@ -77,6 +81,7 @@ export async function runMcp(opts: McpOptions, deps: Deps, io: McpIo): Promise<v
   const shutdown = (reason: string) => {
     if (closing) return;
     closing = true;
+    live?.close();
     log(`shutting down (${reason})`);
     server.close().finally(() => io.exit(0));
   };

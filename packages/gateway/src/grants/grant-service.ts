@@ -8,6 +8,7 @@ import { auditActor, withVia, type ActionContext } from "../agents/action-contex
 import type { AgentRow } from "../agents/agent-store";
 import { getOwner } from "../owners/owner-store";
 import { deleteGrant, upsertGrant, type GrantRow } from "./grant-store";
+import { checkGrantScopes } from "./owner-right";
 
 export interface CreateGrantInput {
   user: LauncherUser;
@@ -18,9 +19,9 @@ export interface CreateGrantInput {
 }
 
 /**
- * A grant is only given while the agent's owner (matched by email) is an active member
- * of that Tasker project: an agent can never reach further than its human. Project name
- * and identifier are copied from Tasker for display.
+ * A grant is only given with scopes the agent's owner (matched by email) could use in that
+ * Tasker project now (grants/owner-right.ts): an agent can never reach further than its
+ * human. Project name and identifier are copied from Tasker for display.
  */
 export async function createGrant(
   deps: GatewayDeps,
@@ -36,7 +37,7 @@ export async function createGrant(
     });
   }
   const owner = await getOwner(deps.sql, agent.owner_user_id);
-  const denied = async (reason: string, message: string): Promise<never> => {
+  const denied = async (reason: string, message: string, error: HttpError = HttpError.forbidden(message), extra: Record<string, unknown> = {}): Promise<never> => {
     await deps.audit.durable({
       ...actorOf(user),
       agent_id: agent.id,
@@ -46,16 +47,19 @@ export async function createGrant(
       outcome: "denied",
       error_code: "forbidden",
       request_id: requestId,
-      details: withVia(ctx, { reason, scopes: body.scopes }),
+      details: withVia(ctx, { reason, scopes: body.scopes, ...extra }),
     });
-    throw HttpError.forbidden(message);
+    throw error;
   };
   if (!owner?.email) return denied("owner_email_unknown", "the owner's email is unknown, so Tasker membership cannot be checked; the owner should sign in once");
   if (owner.status !== "active") return denied("owner_inactive", "the owner is not active");
 
   const call = { agent_id: agent.id, request_id: requestId };
-  const member = await deps.adapter.isProjectMember(call, body.project_id, owner.email);
-  if (!member) return denied("not_project_member", "the owner is not an active member of this Tasker project, so the agent cannot be granted it");
+  const check = await checkGrantScopes(deps.adapter, call, body.project_id, owner.email, body.scopes);
+  if (check.refusal) {
+    const { reason, ...extra } = check.audit;
+    return denied(reason as string, check.refusal.message, check.refusal, extra);
+  }
   const project = await deps.adapter.getProject(call, body.project_id);
 
   return deps.sql.begin(async (tx) => {
@@ -102,7 +106,8 @@ export async function removeGrantFor(deps: Pick<GatewayDeps, "sql" | "audit">, c
 
 /**
  * The Tasker projects this agent's owner may grant: those the service user sees in which
- * the owner (by email) is an active member. The grant itself checks again (createGrant).
+ * the owner (by email) has any right left. Which scopes fit that right is checked by the
+ * grant itself (createGrant), whose refusal names the scopes out of reach.
  */
 export async function grantableProjectsFor(
   deps: Pick<GatewayDeps, "sql" | "adapter">,
@@ -114,6 +119,6 @@ export async function grantableProjectsFor(
   const call = { agent_id: agent.id, request_id: requestId };
   const projects = await deps.adapter.listProjects(call);
   const email = owner.email;
-  const member = await Promise.all(projects.map((p) => deps.adapter.isProjectMember(call, p.id, email)));
-  return projects.filter((_, i) => member[i]).map((p) => ({ id: p.id, identifier: p.identifier, name: p.name }));
+  const rights = await Promise.all(projects.map((p) => deps.adapter.ownerRight(call, p.id, email)));
+  return projects.filter((_, i) => rights[i]!.level !== "none").map((p) => ({ id: p.id, identifier: p.identifier, name: p.name }));
 }

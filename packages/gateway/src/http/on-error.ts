@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { mapDbError, sqlStateOf } from "../db/errors";
 import { HttpError } from "./http-error";
 import { isTaskerError } from "../tasker/errors";
+import { CLIENT_CLOSED_REQUEST, isClientAbort } from "./client-abort";
 import { httpErrorFromTasker } from "./tasker-error-mapping";
 
 /** The ONE place errors become responses: `{"error":{code,message,request_id,retryable,details?}}`. */
@@ -41,6 +42,11 @@ export function toHttpError(error: unknown): HttpError | null {
 
 export function onError(logger: Logger): ErrorHandler {
   return (error, c) => {
+    if (isClientAbort(error)) {
+      // No one is left to read an answer; the access line and the metrics say 499.
+      logger.warn({ request_id: c.get("requestId"), path: c.req.path, code: (error as { code?: string }).code }, "client closed the request");
+      return c.body(null, CLIENT_CLOSED_REQUEST as never);
+    }
     const known = toHttpError(error);
     if (known) {
       if (known.status >= 500) logger.error({ err: error, request_id: c.get("requestId") }, "request failed");

@@ -122,9 +122,11 @@ describe("Tasker misbehaving", () => {
     S.sb.faults.add({ mode: "shape", method: "GET", path: /\/comments\/$/, times: 1, body: { results: [{ id: 7 }], next_page_results: false } });
     expect((await rejection(a.listComments(ctx(), DEMO, CARD, { per_page: 5 }))).code).toBe("tasker_unavailable");
     S.sb.faults.add({ mode: "shape", method: "GET", path: /\/members\/$/, times: 1, body: "members" });
-    expect((await rejection(a.isProjectMember(ctx(), DEMO, FIXTURE.users.demoOwner.email))).code).toBe("tasker_unavailable");
+    expect((await rejection(a.ownerRight(ctx(), DEMO, FIXTURE.users.demoOwner.email))).code).toBe("tasker_unavailable");
+    S.sb.faults.add({ mode: "shape", method: "GET", path: /\/workspaces\/nodedc\/members\/$/, times: 1, body: { members: [] } });
+    expect((await rejection(a.ownerRight(ctx(), DEMO, FIXTURE.users.demoOwner.email))).code).toBe("tasker_unavailable");
     // nothing was cached from the broken answers
-    expect(await a.isProjectMember(ctx(), DEMO, FIXTURE.users.demoOwner.email)).toBe(true);
+    expect((await a.ownerRight(ctx(), DEMO, FIXTURE.users.demoOwner.email)).level).toBe("write");
   });
 
   it("an invalid or inactive service key → a clear ops error, not the agent's fault", async () => {

@@ -37,16 +37,63 @@ describe("Tasker adapter — project metadata", () => {
     expect(members[0]).not.toHaveProperty("active");
   });
 
-  it("checks membership by email, case-insensitively, from the cached member list", async () => {
+  it("derives the owner's right from both cached member lists, matching emails case-insensitively", async () => {
     const events: TaskerCallEvent[] = [];
     const a = S.adapter({}, events);
-    expect(await a.isProjectMember(ctx(), DEMO, "Demo.Owner@NODEDC.local ")).toBe(true);
-    expect(await a.isProjectMember(ctx(), DEMO, FIXTURE.users.outsider.email)).toBe(false);
-    expect(await a.isProjectMember(ctx(), DEMO, "")).toBe(false);
-    // PLANE_API §1/§3 gap: Plane lists inactive members and says nothing about activity.
-    expect(await a.isProjectMember(ctx(), DEMO, FIXTURE.users.inactive.email)).toBe(true);
-    expect(events.map((e) => e.upstream_requests)).toEqual([1, 0, 0, 0]);
-    expect(events.map((e) => e.outcome)).toEqual(["ok", "cache_hit", "cache_hit", "cache_hit"]);
+    const U = FIXTURE.users;
+    expect(await a.ownerRight(ctx(), DEMO, "Demo.Owner@NODEDC.local ")).toEqual({
+      level: "write",
+      reason: "writer",
+      basis: { workspace_role: 20, project_role: null, project_activity_reported: false },
+    });
+    expect((await a.ownerRight(ctx(), DEMO, U.member.email)).level).toBe("write");
+    expect(await a.ownerRight(ctx(), DEMO, U.guest.email)).toMatchObject({ level: "comment", reason: "guest", basis: { workspace_role: 5 } });
+    expect(await a.ownerRight(ctx(), DEMO, U.outsider.email)).toMatchObject({ level: "none", reason: "not_project_member" });
+    expect(await a.ownerRight(ctx(), DEMO, "")).toMatchObject({ level: "none", reason: "not_project_member" });
+    // PLANE_API §1/§3: plain Plane lists inactive members and project guests without a word
+    // about it; these residuals are closed only where the list carries role/is_active.
+    expect((await a.ownerRight(ctx(), DEMO, U.inactive.email)).level).toBe("write");
+    expect((await a.ownerRight(ctx(), DEMO, U.deactivated.email)).level).toBe("write");
+    expect((await a.ownerRight(ctx(), DEMO, U.projectGuest.email)).level).toBe("write");
+    // Two lists fetched once (in parallel), then every answer comes from the cache.
+    expect(events.map((e) => e.upstream_requests)).toEqual([2, 0, 0, 0, 0, 0, 0, 0]);
+    expect(events.slice(1).every((e) => e.outcome === "cache_hit")).toBe(true);
+  });
+
+  it("where the project member list carries role and is_active (the NODE.DC fork), they decide", async () => {
+    const a = S.adapter();
+    const U = FIXTURE.users;
+    S.sb.store.settings.forkMemberFields = true;
+    try {
+      expect(await a.ownerRight(ctx(), DEMO, U.demoOwner.email)).toMatchObject({ level: "write", basis: { project_role: 20, project_activity_reported: true } });
+      expect((await a.ownerRight(ctx(), DEMO, U.member.email)).level).toBe("write");
+      expect(await a.ownerRight(ctx(), DEMO, U.projectGuest.email)).toMatchObject({ level: "comment", reason: "guest", basis: { workspace_role: 15, project_role: 5 } });
+      expect(await a.ownerRight(ctx(), DEMO, U.inactive.email)).toMatchObject({ level: "none", reason: "membership_inactive" });
+      expect(await a.ownerRight(ctx(), DEMO, U.deactivated.email)).toMatchObject({ level: "none", reason: "membership_inactive" });
+    } finally {
+      S.sb.store.settings.forkMemberFields = false;
+    }
+  });
+
+  it("a service user that may not list workspace members leaves writes unprovable, reads intact", async () => {
+    const a = S.adapter();
+    S.sb.store.setWorkspaceRole(FIXTURE.users.service.id, 5);
+    try {
+      expect(await a.ownerRight(ctx(), DEMO, FIXTURE.users.demoOwner.email)).toMatchObject({ level: "comment", reason: "workspace_roles_unreadable" });
+      expect(await a.checkServiceUser(ctx())).toMatchObject({ user_id: FIXTURE.users.service.id, workspace_role: null, problem: expect.stringContaining("may not read the workspace member list") });
+    } finally {
+      S.sb.store.setWorkspaceRole(FIXTURE.users.service.id, 20);
+    }
+  });
+
+  it("checks the service user: a workspace admin passes, a member is reported", async () => {
+    expect(await S.adapter().checkServiceUser(ctx())).toEqual({ user_id: FIXTURE.users.service.id, email: FIXTURE.users.service.email, workspace_role: 20, problem: null });
+    S.sb.store.setWorkspaceRole(FIXTURE.users.service.id, 15);
+    try {
+      expect(await S.adapter().checkServiceUser(ctx())).toMatchObject({ workspace_role: 15, problem: "the service user's workspace role is 15, not admin (20)" });
+    } finally {
+      S.sb.store.setWorkspaceRole(FIXTURE.users.service.id, 20);
+    }
   });
 
   it("a project the service key cannot see → forbidden, with an ops message", async () => {

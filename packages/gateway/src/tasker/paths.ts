@@ -106,6 +106,10 @@ export function createPathBuilder(apiRoot: string, workspaceSlug: string) {
       withQuery(`${project(projectId)}/labels/`, pageQuery(page)),
     /** Plain array, not paginated (PLANE_API §3 Members). */
     members: (projectId: string) => withQuery(`${project(projectId)}/members/`),
+    /** UserLite + role, plain array; readable by workspace admins and members only. */
+    workspaceMembers: () => withQuery(`${ws}/members/`),
+    /** The service user itself (UserLite). */
+    me: () => withQuery(`${apiRoot}/users/me/`),
     workItems: (prefix: WorkItemPrefix, projectId: string, page?: { per_page: number; cursor?: string }) =>
       withQuery(`${project(projectId)}/${prefix}/`, page ? pageQuery(page) : undefined),
     /** Both params present → Plane answers one object or 404 (PLANE_API §3 Query params). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activitySchema, memberSchema, pageSchema, searchSchema, workItemSchema } from "./plane-schemas.js";
+import { activitySchema, memberSchema, pageSchema, searchSchema, workItemSchema, workspaceMemberSchema } from "./plane-schemas.js";
 
 const item = {
   id: "7d1e3c1e-8a51-4b0e-9a57-2e2e2e2e2e2e",
@@ -55,9 +55,15 @@ describe("Plane shapes", () => {
     expect(page.parse({ results: [item], next_cursor: "1:2:0", next_page_results: false, total_count: 2 }).next_cursor).toBeNull();
   });
 
-  it("members honour an activity flag when present", () => {
-    expect(memberSchema.parse({ id: "u", email: "a@b.c", display_name: "a", first_name: "A", last_name: "" }).active).toBe(true);
-    expect(memberSchema.parse({ id: "u", email: "a@b.c", display_name: "a", first_name: "A", last_name: "", is_active: false }).active).toBe(false);
+  it("members: role and activity are detected when a fork sends them, and unknown otherwise", () => {
+    const lite = { id: "u", email: "a@b.c", display_name: "a", first_name: "A", last_name: "" };
+    expect(memberSchema.parse(lite).facts).toEqual({ role: null, active: null });
+    expect(memberSchema.parse({ ...lite, role: 15, is_active: true }).facts).toEqual({ role: 15, active: true });
+    expect(memberSchema.parse({ ...lite, is_active: false }).facts).toEqual({ role: null, active: false });
+    expect(memberSchema.parse({ ...lite, is_active: true, member_is_active: false }).facts.active).toBe(false);
+    // A role that is not an integer proves nothing; it is not an error either.
+    expect(memberSchema.parse({ ...lite, role: "20", is_active: "yes" }).facts).toEqual({ role: null, active: null });
+    expect(workspaceMemberSchema.parse({ id: "u", email: "a@b.c", role: 5 }).facts).toEqual({ role: 5, active: null });
   });
 
   it("search hits and activities", () => {

@@ -66,10 +66,22 @@ export const labelSchema = z
   .object({ id, name: z.string(), color: text, parent: nullableId })
   .transform((l): TaskerLabel => ({ id: l.id, name: l.name, color: l.color, parent_id: l.parent }));
 
+/** A role is believed only when it is an integer; anything else proves nothing. */
+const optionalRole = z.unknown().optional().transform((v) => (typeof v === "number" && Number.isInteger(v) ? v : null));
+/** An activity flag: true/false when reported, null when the field is absent or not a boolean. */
+const optionalFlag = z.unknown().optional().transform((v) => (typeof v === "boolean" ? v : null));
+const combinedActivity = (a: boolean | null, b: boolean | null): boolean | null => (a === false || b === false ? false : a ?? b);
+
+/** What a member list says about one user's membership; null = the list does not say. */
+export interface MembershipFacts {
+  role: number | null;
+  active: boolean | null;
+}
+
 /**
  * Plane's project member list is UserLite without role or activity (PLANE_API §3) and it
- * includes inactive members. If a Tasker fork exposes `is_active`/`member_is_active`, the
- * adapter honours it; otherwise presence is membership.
+ * includes inactive members. The NODE.DC fork adds the membership's `role` and `is_active`
+ * (`member_is_active` is accepted too); they are detected per entry, never required.
  */
 export const memberSchema = z
   .object({
@@ -78,17 +90,40 @@ export const memberSchema = z
     display_name: text,
     first_name: text,
     last_name: text,
-    is_active: z.boolean().optional(),
-    member_is_active: z.boolean().optional(),
+    role: optionalRole,
+    is_active: optionalFlag,
+    member_is_active: optionalFlag,
   })
-  .transform((m): TaskerMember & { active: boolean } => ({
+  .transform((m): TaskerMember & { facts: MembershipFacts } => ({
     id: m.id,
     email: m.email ?? null,
     display_name: m.display_name,
     first_name: m.first_name,
     last_name: m.last_name,
-    active: m.is_active !== false && m.member_is_active !== false,
+    facts: { role: m.role, active: combinedActivity(m.is_active, m.member_is_active) },
   }));
+
+/**
+ * Workspace member list: UserLite plus the workspace `role` (PLANE_API §3). Plane lists
+ * removed and deactivated members too and says nothing about it; an `is_active` a fork may
+ * add is honoured.
+ */
+export const workspaceMemberSchema = z
+  .object({
+    id,
+    email: z.string().nullish(),
+    role: optionalRole,
+    is_active: optionalFlag,
+    member_is_active: optionalFlag,
+  })
+  .transform((m): { id: string; email: string | null; facts: MembershipFacts } => ({
+    id: m.id,
+    email: m.email ?? null,
+    facts: { role: m.role, active: combinedActivity(m.is_active, m.member_is_active) },
+  }));
+
+/** `GET /api/v1/users/me/` (UserLite). */
+export const userMeSchema = z.object({ id, email: z.string().nullish() }).transform((u) => ({ id: u.id, email: u.email ?? null }));
 
 export const workItemSchema = z
   .object({

@@ -1,21 +1,28 @@
 /**
  * Project metadata reads — projects, states, labels, members — all behind the short cache
- * with single flight (DESIGN §8), and the membership check used to revalidate grants.
+ * with single flight (DESIGN §8), and the owner's right in a project (owner-rights.ts),
+ * computed from the cached project and workspace member lists.
  */
 
-import type { z } from "zod";
+import { z } from "zod";
 import type { AdapterCore } from "./adapter-core.js";
 import type { Exchange } from "./connection.js";
-import { TaskerError } from "./errors.js";
+import { isServiceKeyRejection, TaskerError } from "./errors.js";
 import { assertUuid, type TaskerPath } from "./paths.js";
-import { labelSchema, memberSchema, pageOrArraySchema, projectSchema, stateSchema } from "./plane-schemas.js";
+import { indexByEmail, normalizeEmail, ownerRightFrom, type ProjectMembership, type WorkspaceRoles } from "./owner-rights.js";
+import { labelSchema, memberSchema, pageOrArraySchema, projectSchema, stateSchema, userMeSchema, workspaceMemberSchema } from "./plane-schemas.js";
 import type { TaskerAdapter, TaskerLabel, TaskerMember, TaskerProject, TaskerState } from "./types.js";
 
 /** Metadata lists are fetched whole; more than this many pages means something is wrong. */
 const META_PER_PAGE = 100;
 const META_MAX_PAGES = 20;
 
-type CachedMember = TaskerMember & { active: boolean };
+/** One cache entry per project: the public list and the index the right check reads. */
+interface CachedMembers extends ProjectMembership {
+  list: readonly TaskerMember[];
+}
+
+const ADMIN_ROLE = 20;
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === "object") {
@@ -49,19 +56,32 @@ async function fetchAllPages<S extends z.ZodTypeAny>(
   });
 }
 
-const publicMember = ({ active: _active, ...m }: CachedMember): TaskerMember => m;
-
 export function createProjectOperations(core: AdapterCore): Pick<
   TaskerAdapter,
-  "listProjects" | "getProject" | "listStates" | "listLabels" | "listMembers" | "isProjectMember"
+  "listProjects" | "getProject" | "listStates" | "listLabels" | "listMembers" | "ownerRight" | "checkServiceUser"
 > {
   const { cache, paths } = core;
 
-  const members = (x: Exchange, projectId: string): Promise<readonly CachedMember[]> =>
+  const members = (x: Exchange, projectId: string): Promise<CachedMembers> =>
     cache.get(`members:${projectId}`, async () => {
       const res = await core.conn.get(paths.members(projectId), x);
       const page = core.decode(pageOrArraySchema(memberSchema), res, x, { target: `project ${projectId}`, projectScoped: true });
-      return deepFreeze(page.items);
+      return {
+        list: deepFreeze(page.items.map(({ facts: _facts, ...m }) => m)),
+        byEmail: indexByEmail(page.items),
+        activityReported: page.items.some((m) => m.facts.active !== null),
+      };
+    });
+
+  // One list for the whole workspace, cached like project metadata. A 403 is an answer,
+  // not an outage (the service user is not a workspace admin or member): it is cached too,
+  // so that each call does not ask again, and it leaves writes unprovable.
+  const workspaceRoles = (x: Exchange): Promise<WorkspaceRoles> =>
+    cache.get("workspace-members", async (): Promise<WorkspaceRoles> => {
+      const res = await core.conn.get(paths.workspaceMembers(), x);
+      if (res.status === 403 && !isServiceKeyRejection(res.status, res.body)) return { readable: false };
+      const items = core.decode(z.array(workspaceMemberSchema), res, x, { target: "the workspace member list", projectScoped: false });
+      return { readable: true, byEmail: indexByEmail(items) };
     });
 
   return {
@@ -118,18 +138,29 @@ export function createProjectOperations(core: AdapterCore): Pick<
     listMembers(ctx, projectId) {
       return core.run("listMembers", ctx, async (x) => {
         const id = assertUuid("project", projectId);
-        return (await members(x, id)).map(publicMember);
+        return [...(await members(x, id)).list];
       });
     },
 
-    isProjectMember(ctx, projectId, email) {
-      return core.run("isProjectMember", ctx, async (x) => {
+    ownerRight(ctx, projectId, email) {
+      return core.run("ownerRight", ctx, async (x) => {
         const id = assertUuid("project", projectId);
-        const wanted = typeof email === "string" ? email.trim().toLowerCase() : "";
-        if (!wanted) return false;
-        // Plane's list includes inactive members and carries no activity flag (PLANE_API §1,
-        // §3); a flag is honoured when a Tasker fork sends one, otherwise presence counts.
-        return (await members(x, id)).some((m) => m.active && m.email !== null && m.email.trim().toLowerCase() === wanted);
+        const [project, workspace] = await Promise.all([members(x, id), workspaceRoles(x)]);
+        return ownerRightFrom(typeof email === "string" ? email : "", project, workspace);
+      });
+    },
+
+    checkServiceUser(ctx) {
+      return core.run("checkServiceUser", ctx, async (x) => {
+        const me = core.decode(userMeSchema, await core.conn.get(paths.me(), x), x, { target: "the service user", projectScoped: false });
+        const roles = await workspaceRoles(x);
+        if (!roles.readable) {
+          return { user_id: me.id, email: me.email, workspace_role: null, problem: "the service user may not read the workspace member list (it is not a workspace admin or member)" };
+        }
+        const own = me.email ? roles.byEmail.get(normalizeEmail(me.email)) : undefined;
+        const role = own?.role ?? null;
+        const problem = role === ADMIN_ROLE ? null : role === null ? "the service user is not on the workspace member list" : `the service user's workspace role is ${role}, not admin (20)`;
+        return { user_id: me.id, email: me.email, workspace_role: role, problem };
       });
     },
   };

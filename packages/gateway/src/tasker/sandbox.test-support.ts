@@ -18,6 +18,8 @@ export const ALLOWED_TASKER_CALLS: ReadonlyArray<[string, RegExp]> = [
   ["GET", new RegExp(`${WS}/projects/$`)],
   ["GET", new RegExp(`${WS}/projects/${U}/$`)],
   ["GET", new RegExp(`${WS}/projects/${U}/(states|labels|members)/$`)],
+  ["GET", new RegExp(`${WS}/members/$`)],
+  ["GET", /^\/api\/v1\/users\/me\/$/],
   ["GET", new RegExp(`${WS}/${WI}/search/$`)],
   ["GET", new RegExp(`${WS}/${WI}/[A-Z0-9]{1,12}-[0-9]+/$`)],
   ["GET", new RegExp(`${WS}/projects/${U}/${WI}/$`)],

@@ -39,6 +39,48 @@ export interface TaskerMember {
   last_name: string;
 }
 
+/** Ordered: each level includes the ones before it. */
+export const OWNER_RIGHT_LEVELS = ["none", "read", "comment", "write"] as const;
+export type OwnerRightLevel = (typeof OWNER_RIGHT_LEVELS)[number];
+
+/** Why the level is what it is (stable codes; they travel in error details). */
+export type OwnerRightReason =
+  /** Member or admin (role ≥ 15) with an active membership. */
+  | "writer"
+  /** Guest (role < 15) in the workspace or, where the project list shows roles, the project. */
+  | "guest"
+  /** Not in the project's member list at all. */
+  | "not_project_member"
+  /** The member list says this membership (project or workspace) is inactive. */
+  | "membership_inactive"
+  /** Listed in the project but not in the workspace member list. */
+  | "not_workspace_member"
+  /** The service user may not read the workspace member list, so no role is known. */
+  | "workspace_roles_unreadable"
+  /** The workspace member list carries no usable role for this user. */
+  | "role_unknown";
+
+export interface OwnerRight {
+  level: OwnerRightLevel;
+  reason: OwnerRightReason;
+  /** What Tasker showed: null where the list carries no such field (plain Plane). */
+  basis: {
+    workspace_role: number | null;
+    project_role: number | null;
+    /** Whether the project member list reports activity (the NODE.DC fork) or not (plain Plane). */
+    project_activity_reported: boolean;
+  };
+}
+
+export interface ServiceUserCheck {
+  user_id: string;
+  email: string | null;
+  /** null when the service user may not read the workspace member list, or is not on it. */
+  workspace_role: number | null;
+  /** Why owner rights cannot be fully checked, or null when the service user is a workspace admin. */
+  problem: string | null;
+}
+
 export type TaskerPriority = "urgent" | "high" | "medium" | "low" | "none";
 
 export interface TaskerWorkItem {
@@ -140,8 +182,13 @@ export interface TaskerAdapter {
   listStates(ctx: CallContext, projectId: string): Promise<TaskerState[]>;
   listLabels(ctx: CallContext, projectId: string): Promise<TaskerLabel[]>;
   listMembers(ctx: CallContext, projectId: string): Promise<TaskerMember[]>;
-  /** True while a user with this email is a member of the project (cached member list). */
-  isProjectMember(ctx: CallContext, projectId: string, email: string): Promise<boolean>;
+  /**
+   * What the user with this email may do in the project in Tasker right now, from the
+   * project and workspace member lists (both cached for the metadata TTL): owner-rights.ts.
+   */
+  ownerRight(ctx: CallContext, projectId: string, email: string): Promise<OwnerRight>;
+  /** The service user and its workspace role: checked at start (it must be a workspace admin). */
+  checkServiceUser(ctx: CallContext): Promise<ServiceUserCheck>;
   searchWorkItems(ctx: CallContext, projectId: string, query: string, limit: number): Promise<TaskerSearchHit[]>;
   listWorkItems(ctx: CallContext, projectId: string, page: { per_page: number; cursor?: string }): Promise<TaskerPage<TaskerWorkItem>>;
   getWorkItem(ctx: CallContext, projectId: string, workItemId: string): Promise<TaskerWorkItem>;

@@ -34,7 +34,7 @@ import type { GatewayEnv } from "../http/context";
 import { GATEWAY_AUDIENCE, type LauncherRole } from "../auth/launcher-jwt";
 import { createAccessLogger, createLogger, createMemoryLogDestination } from "../observability/logger";
 import { listen, type ListeningServer } from "../server";
-import { createTaskerAdapter, type TaskerAdapterWithClose } from "../tasker/index";
+import { createTaskerAdapter, type Clock, type TaskerAdapterWithClose } from "../tasker/index";
 import { createIsolatedDatabase, type IsolatedDatabase } from "./isolated-database";
 
 export interface TestStackOptions {
@@ -42,6 +42,10 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** The sandbox's per-key limit (default 100 000: tests are not about Plane's 60/min). */
   sandboxRateLimitPerMin?: number;
+  /** The sandbox answers the project member list like the NODE.DC fork (role, is_active). */
+  sandboxForkMemberFields?: boolean;
+  /** The Tasker adapter's clock (its metadata cache TTL, budget and timeouts). */
+  taskerClock?: Clock;
   /** Log lines also go to stderr (debugging). */
   printLogs?: boolean;
   /**
@@ -104,7 +108,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     for (const fn of cleanups.reverse()) await fn().catch(() => {});
   };
   try {
-    const sandbox = await startTaskerSandbox({ port: 0, rateLimitPerMin: options.sandboxRateLimitPerMin ?? 100_000 });
+    const sandbox = await startTaskerSandbox({
+      port: 0,
+      rateLimitPerMin: options.sandboxRateLimitPerMin ?? 100_000,
+      forkMemberFields: options.sandboxForkMemberFields ?? false,
+    });
     cleanups.push(() => sandbox.close());
     const isolated: IsolatedDatabase = await createIsolatedDatabase();
     cleanups.push(() => isolated.close());
@@ -148,11 +156,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       : memory;
     const logger = createLogger({ level: config.logLevel, destination });
     const adapter: TaskerAdapterWithClose = createTaskerAdapter({
-      baseUrl: sandbox.url,
+      // env.TASKER_API_URL may put something between the gateway and the sandbox (a fault proxy)
+      baseUrl: config.tasker.apiUrl ?? sandbox.url,
       apiKey: config.tasker.apiKey,
       workspaceSlug: config.tasker.workspaceSlug,
       rateLimitPerMin: config.tasker.rateLimitPerMin,
       timeoutMs: config.tasker.timeoutMs,
+      ...(options.taskerClock ? { clock: options.taskerClock } : {}),
     });
     cleanups.push(() => adapter.close());
     const accessLogger = createAccessLogger({ level: config.logLevel, destination });

@@ -1,22 +1,13 @@
-import { addCommentInput, addCommentOutput } from "@nodedc/shared";
+import { TOOL_SPECS } from "@nodedc/shared";
 import { attributedHtml } from "../markdown/markdown";
 import { EXTERNAL_SOURCE } from "../tasker/types";
 import { attributionOf } from "./attribution";
 import { loadProjectMeta, resolveCard } from "./project-context";
 import { presentComment } from "./presenters";
-import { WRITE_ANNOTATIONS, defineTool } from "./tool-definition";
+import { defineTool } from "./tool-definition";
 
 export const addCommentTool = defineTool({
-  name: "add_comment",
-  title: "Comment on a card",
-  description:
-    "Adds a markdown comment to a card (by UUID or identifier like DEMO-42). Tasker shows it with a line naming you and your owner. " +
-    "For progress of your own work prefer report_session. Use a fresh idempotency_key per intended comment; a retry never posts it twice.",
-  scope: "comments:write",
-  annotations: WRITE_ANNOTATIONS,
-  projectScoped: true,
-  inputSchema: addCommentInput,
-  outputSchema: addCommentOutput,
+  spec: TOOL_SPECS.add_comment,
   async handler(deps, ctx, args) {
     const write = ctx.write!;
     const meta = await loadProjectMeta(deps, ctx, args.project_id);

@@ -1,23 +1,13 @@
-import { createCardInput, createCardOutput, truncateCodePoints } from "@nodedc/shared";
+import { TOOL_SPECS, truncateCodePoints } from "@nodedc/shared";
 import { attributedHtml } from "../markdown/markdown";
 import { EXTERNAL_SOURCE, type TaskerWorkItem } from "../tasker/types";
 import { attributionOf } from "./attribution";
 import { assertReferencesInProject, loadProjectMeta } from "./project-context";
 import { presentCard } from "./presenters";
-import { WRITE_ANNOTATIONS, defineTool } from "./tool-definition";
+import { defineTool } from "./tool-definition";
 
 export const createCardTool = defineTool({
-  name: "create_card",
-  title: "Create a card",
-  description:
-    "Creates a card (work item) in a project. title is plain text; description_markdown is markdown (converted to sanitised HTML, with a visible line saying you created it on behalf of your owner). " +
-    "state_id, label_ids and assignee_ids must come from describe_project of the same project; omit state_id for the default state. " +
-    "Pass a fresh idempotency_key per intended card and reuse it only to retry the same call: a retry never creates a second card.",
-  scope: "cards:write",
-  annotations: WRITE_ANNOTATIONS,
-  projectScoped: true,
-  inputSchema: createCardInput,
-  outputSchema: createCardOutput,
+  spec: TOOL_SPECS.create_card,
   async handler(deps, ctx, args) {
     const write = ctx.write!;
     const meta = await loadProjectMeta(deps, ctx, args.project_id);

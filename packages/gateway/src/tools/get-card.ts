@@ -1,20 +1,11 @@
-import { getCardInput, getCardOutput } from "@nodedc/shared";
+import { TOOL_SPECS } from "@nodedc/shared";
 import { listSessionsOfCard } from "../sessions/session-store";
 import { loadProjectMeta, resolveCard } from "./project-context";
 import { presentActivity, presentCard, presentComment } from "./presenters";
-import { READ_ANNOTATIONS, defineTool } from "./tool-definition";
+import { defineTool } from "./tool-definition";
 
 export const getCardTool = defineTool({
-  name: "get_card",
-  title: "Get a card",
-  description:
-    "Reads one card by UUID or identifier (e.g. DEMO-42): title, description as markdown, state, priority, labels, assignees, " +
-    "the latest comments, recent activity and the latest session report of each agent. Use it before changing a card.",
-  scope: "cards:read",
-  annotations: READ_ANNOTATIONS,
-  projectScoped: true,
-  inputSchema: getCardInput,
-  outputSchema: getCardOutput,
+  spec: TOOL_SPECS.get_card,
   async handler(deps, ctx, args) {
     const meta = await loadProjectMeta(deps, ctx, args.project_id);
     const item = await resolveCard(deps, ctx, meta, args.card);

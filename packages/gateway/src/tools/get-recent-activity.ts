@@ -1,9 +1,9 @@
-import { getRecentActivityInput, getRecentActivityOutput, wrapUntrusted, type activityEventOut } from "@nodedc/shared";
+import { TOOL_SPECS, wrapUntrusted, type activityEventOut } from "@nodedc/shared";
 import type { z } from "zod";
 import { recentAgentActions } from "../audit/recent-agent-actions";
 import { loadProjectMeta } from "./project-context";
 import { presentActivity } from "./presenters";
-import { READ_ANNOTATIONS, defineTool } from "./tool-definition";
+import { defineTool } from "./tool-definition";
 
 type EventOut = z.input<typeof activityEventOut>;
 
@@ -12,16 +12,7 @@ export const RECENT_ACTIVITY_MAX_CARDS = 5;
 const DEFAULT_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
 export const getRecentActivityTool = defineTool({
-  name: "get_recent_activity",
-  title: "Recent activity in a project",
-  description:
-    "What happened lately in a project: the write actions of agents (from the gateway's audit log: who created, updated, commented or reported on which card, and the outcome) " +
-    "merged with Tasker's change history of the most recently updated cards. Newest first. Use it to catch up before starting work or to avoid duplicating another agent.",
-  scope: "cards:read",
-  annotations: READ_ANNOTATIONS,
-  projectScoped: true,
-  inputSchema: getRecentActivityInput,
-  outputSchema: getRecentActivityOutput,
+  spec: TOOL_SPECS.get_recent_activity,
   async handler(deps, ctx, args) {
     const since = new Date(args.since ? Date.parse(args.since) : Date.now() - DEFAULT_WINDOW_MS);
     const auditRows = await recentAgentActions(deps.sql, args.project_id, since, args.limit);

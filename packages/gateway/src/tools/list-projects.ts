@@ -1,17 +1,8 @@
-import { listProjectsInput, listProjectsOutput, wrapUntrusted } from "@nodedc/shared";
-import { READ_ANNOTATIONS, defineTool } from "./tool-definition";
+import { TOOL_SPECS, wrapUntrusted } from "@nodedc/shared";
+import { defineTool } from "./tool-definition";
 
 export const listProjectsTool = defineTool({
-  name: "list_projects",
-  title: "List my projects",
-  description:
-    "Lists the Tasker projects you were granted, with their ids, identifiers (the prefix of card identifiers like DEMO-12), names and your scopes there. " +
-    "Use the id as project_id in every other tool.",
-  scope: "cards:read",
-  annotations: READ_ANNOTATIONS,
-  projectScoped: false,
-  inputSchema: listProjectsInput,
-  outputSchema: listProjectsOutput,
+  spec: TOOL_SPECS.list_projects,
   async handler(deps, ctx) {
     const grants = ctx.agent.grants;
     // Grants remember identifier and name from grant time; fill gaps from Tasker (one cached call).

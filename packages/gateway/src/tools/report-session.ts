@@ -1,11 +1,11 @@
-import { reportSessionInput, reportSessionOutput, truncateCodePoints } from "@nodedc/shared";
+import { TOOL_SPECS, truncateCodePoints } from "@nodedc/shared";
 import { markdownToHtml } from "../markdown/markdown";
 import { upsertSession, type SessionStatus } from "../sessions/session-store";
 import { EXTERNAL_SOURCE, type TaskerComment } from "../tasker/types";
 import { attributionOf } from "./attribution";
 import { loadProjectMeta, resolveCard } from "./project-context";
 import { presentComment } from "./presenters";
-import { WRITE_ANNOTATIONS, defineTool } from "./tool-definition";
+import { defineTool } from "./tool-definition";
 
 const STATUS_LABEL: Record<SessionStatus, string> = {
   started: "▶️ Started",
@@ -32,16 +32,7 @@ export function sessionReportHtml(
 }
 
 export const reportSessionTool = defineTool({
-  name: "report_session",
-  title: "Report work session progress",
-  description:
-    "Reports your progress on a card to the humans watching it: status started (you begin), progress (a milestone), blocked (you need a human; say what you need) or completed (done; say what changed). " +
-    "Posts a clearly formatted comment and records your latest status, which get_card shows as sessions[]. Use a fresh idempotency_key per report.",
-  scope: "sessions:report",
-  annotations: WRITE_ANNOTATIONS,
-  projectScoped: true,
-  inputSchema: reportSessionInput,
-  outputSchema: reportSessionOutput,
+  spec: TOOL_SPECS.report_session,
   async handler(deps, ctx, args) {
     const write = ctx.write!;
     const meta = await loadProjectMeta(deps, ctx, args.project_id);

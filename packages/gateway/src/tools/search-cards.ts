@@ -1,17 +1,17 @@
 import { createHash } from "node:crypto";
-import { searchCardsInput, searchCardsOutput } from "@nodedc/shared";
+import { TOOL_SPECS } from "@nodedc/shared";
 import type { z } from "zod";
 import { HttpError } from "../http/http-error";
 import type { TaskerWorkItem } from "../tasker/types";
 import { loadProjectMeta } from "./project-context";
 import { presentCard, type CardOut } from "./presenters";
-import { READ_ANNOTATIONS, defineTool } from "./tool-definition";
+import { defineTool } from "./tool-definition";
 
 /** Plane ignores list filters (PLANE_API §3), so the gateway filters pages itself, within a budget. */
 export const SEARCH_UPSTREAM_PAGE_SIZE = 100;
 export const SEARCH_MAX_UPSTREAM_PAGES = 5;
 
-type Args = z.output<typeof searchCardsInput>;
+type Args = z.output<typeof TOOL_SPECS.search_cards.inputSchema>;
 
 interface Position {
   /** Plane cursor of the page to continue in (null: the first page). */
@@ -52,17 +52,7 @@ function stripHtml(html: string): string {
 }
 
 export const searchCardsTool = defineTool({
-  name: "search_cards",
-  title: "Search cards",
-  description:
-    "Finds cards in a project by text (title, description or card number) and/or filters: state_id, state_group (e.g. started), assignee_id, label_id, updated_since. " +
-    "Ids come from describe_project. Results are newest first, up to limit per page; pass next_cursor back (same filters) for more. " +
-    "When truncated is true the scan hit its per-call budget before filling the page: call again with next_cursor.",
-  scope: "cards:read",
-  annotations: READ_ANNOTATIONS,
-  projectScoped: true,
-  inputSchema: searchCardsInput,
-  outputSchema: searchCardsOutput,
+  spec: TOOL_SPECS.search_cards,
   async handler(deps, ctx, args) {
     const fingerprint = filterFingerprint(args);
     let position: Position = args.cursor ? decodeSearchCursor(args.cursor, fingerprint) : { c: null, i: 0 };

@@ -1,6 +1,6 @@
 import type { Sql } from "postgres";
 import type { z } from "zod";
-import type { ToolAnnotations, ToolName, ToolScope } from "@nodedc/shared";
+import type { ToolSpec } from "@nodedc/shared";
 import type { Logger } from "pino";
 import type { RecordAudit } from "../audit/record-audit";
 import type { AgentContext, AgentGrantContext } from "../auth/agent-context";
@@ -51,30 +51,24 @@ export interface ToolCallContext {
   touched: { card_id: string | null };
 }
 
-export interface ToolDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
-  name: ToolName;
-  title: string;
-  /** Written for a model: what it does, when to use it, where ids come from. */
-  description: string;
-  scope: ToolScope;
-  annotations: ToolAnnotations;
-  /** True when the arguments carry `project_id` that must be granted. */
-  projectScoped: boolean;
-  inputSchema: I;
-  outputSchema: O;
+/**
+ * A tool = its contract, written once in `@nodedc/shared` (TOOL_SPECS: name, scope,
+ * read/write, annotations, schemas), plus the handler here.
+ */
+export interface ToolDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> extends ToolSpec<I, O> {
   handler(deps: ToolDeps, ctx: ToolCallContext, args: z.output<I>): Promise<z.input<O>>;
 }
 
 export type AnyToolDefinition = ToolDefinition<z.ZodType, z.ZodType>;
 
-export const READ_ANNOTATIONS = { readOnlyHint: true, openWorldHint: false } as const;
-export const WRITE_ANNOTATIONS = { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
-
 /** Keeps each tool's handler typed by its own schemas while the registry holds them alike. */
-export function defineTool<I extends z.ZodType, O extends z.ZodType>(def: ToolDefinition<I, O>): AnyToolDefinition {
-  return def as unknown as AnyToolDefinition;
+export function defineTool<I extends z.ZodType, O extends z.ZodType>(def: {
+  spec: ToolSpec<I, O>;
+  handler(deps: ToolDeps, ctx: ToolCallContext, args: z.output<I>): Promise<z.input<O>>;
+}): AnyToolDefinition {
+  return { ...def.spec, handler: def.handler } as unknown as AnyToolDefinition;
 }
 
 export function isWriteTool(def: AnyToolDefinition): boolean {
-  return def.annotations.readOnlyHint === false;
+  return def.access === "write";
 }

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE } from "@nodedc/tasker-sandbox";
-import { routePath, ROUTES, TOOL_NAMES } from "@nodedc/shared";
+import { routePath, ROUTES, TOOL_NAMES, TOOL_SPECS } from "@nodedc/shared";
 import { z } from "zod";
 import { toolDepsFrom } from "./tool-deps";
 import { HttpError } from "../http/http-error";
-import { defineTool, READ_ANNOTATIONS } from "./tool-definition";
+import { defineTool } from "./tool-definition";
 import { runToolCall } from "./pipeline/run-tool-call";
 import { DEMO, FULL, OPS, SECRET, expectOnlyAllowlistedTaskerCalls, freshKey, startToolStack, type ToolAgent, type ToolStack } from "./testing/tool-stack.test-support";
 
@@ -166,14 +166,13 @@ describe("audit and output checks", () => {
 
   it("a result that does not match the output schema is a 500 internal, logged, never sent", async () => {
     const broken = defineTool({
-      name: "whoami",
-      title: "broken",
-      description: "returns Tasker text without its envelope",
-      scope: "any",
-      annotations: READ_ANNOTATIONS,
-      projectScoped: false,
-      inputSchema: z.strictObject({}),
-      outputSchema: z.object({ title: z.string().refine((v) => v.startsWith("<tasker-content")) }),
+      spec: {
+        ...TOOL_SPECS.whoami,
+        title: "broken",
+        description: "returns Tasker text without its envelope",
+        inputSchema: z.strictObject({}),
+        outputSchema: z.object({ title: z.string().refine((v) => v.startsWith("<tasker-content")) }),
+      },
       handler: async () => ({ title: "raw text from Tasker" }),
     });
     const session = await t.stack.http("GET", "/api/v1/agent-session", { bearer: agent.token });

@@ -1,10 +1,10 @@
-import { updateCardInput, updateCardOutput, wrapUntrusted } from "@nodedc/shared";
+import { TOOL_SPECS, wrapUntrusted } from "@nodedc/shared";
 import { attributedHtml, htmlToMarkdown } from "../markdown/markdown";
 import type { TaskerWorkItem, UpdateWorkItemInput } from "../tasker/types";
 import { attributionOf } from "./attribution";
 import { assertReferencesInProject, loadProjectMeta, resolveCard } from "./project-context";
 import { presentCard, presentState } from "./presenters";
-import { WRITE_ANNOTATIONS, defineTool } from "./tool-definition";
+import { defineTool } from "./tool-definition";
 
 /** Raw previous values as Tasker stores them: what a human needs to revert exactly. */
 interface RawPrevious {
@@ -17,17 +17,7 @@ interface RawPrevious {
 }
 
 export const updateCardTool = defineTool({
-  name: "update_card",
-  title: "Update a card",
-  description:
-    "Changes fields of a card (by UUID or identifier like DEMO-42): title, description_markdown (replaces the description), state_id, priority, label_ids and assignee_ids (each replaces the whole set). " +
-    "Only the fields you pass change; the previous values are returned and kept in the audit log so a human can revert. " +
-    "Ids come from describe_project. Use a fresh idempotency_key per intended change.",
-  scope: "cards:write",
-  annotations: WRITE_ANNOTATIONS,
-  projectScoped: true,
-  inputSchema: updateCardInput,
-  outputSchema: updateCardOutput,
+  spec: TOOL_SPECS.update_card,
   async handler(deps, ctx, args) {
     const write = ctx.write!;
     const meta = await loadProjectMeta(deps, ctx, args.project_id);

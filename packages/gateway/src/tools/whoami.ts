@@ -1,17 +1,8 @@
-import { LIMITS, whoamiInput, whoamiOutput, wrapUntrusted } from "@nodedc/shared";
-import { READ_ANNOTATIONS, defineTool } from "./tool-definition";
+import { LIMITS, TOOL_SPECS, wrapUntrusted } from "@nodedc/shared";
+import { defineTool } from "./tool-definition";
 
 export const whoamiTool = defineTool({
-  name: "whoami",
-  title: "Who am I",
-  description:
-    "Shows which agent you are, the human owner you act for, the projects you may use with their scopes, and your rate limits. " +
-    "Call it first when unsure what you may do; project ids from here work in every project tool.",
-  scope: "any",
-  annotations: READ_ANNOTATIONS,
-  projectScoped: false,
-  inputSchema: whoamiInput,
-  outputSchema: whoamiOutput,
+  spec: TOOL_SPECS.whoami,
   async handler(deps, ctx) {
     const { agent, owner, token, grants } = ctx.agent;
     return {

@@ -102,7 +102,7 @@ describe("scoping by membership (PLANE_API §1)", () => {
     expect(r.status).toBe(200);
     expect(Array.isArray(r.body)).toBe(true);
     expect(r.body.map((u: { email: string }) => u.email).sort()).toEqual(
-      [U.demoOwner.email, U.service.email, U.guest.email, U.inactive.email].sort(),
+      [U.demoOwner.email, U.service.email, U.guest.email, U.inactive.email, U.projectGuest.email, U.member.email, U.deactivated.email].sort(),
     );
     expect(Object.keys(r.body[0]).sort()).toEqual(["avatar", "avatar_url", "display_name", "email", "first_name", "id", "last_name"]);
     const alias = await api.call(`${WS}/projects/${P.demo.id}/project-members/`);
@@ -115,7 +115,7 @@ describe("scoping by membership (PLANE_API §1)", () => {
   it("workspace members: UserLite plus role, refused to guests", async () => {
     const r = await api.call(`${WS}/members/`);
     expect(r.status).toBe(200);
-    expect(r.body).toHaveLength(6);
+    expect(r.body).toHaveLength(9);
     expect(r.body.find((m: { email: string }) => m.email === U.demoOwner.email)).toMatchObject({ id: U.demoOwner.id, role: 20 });
     const guest = await api.call(`${WS}/members/`, { key: api.sb.keys.guest });
     expect(guest.status).toBe(403);

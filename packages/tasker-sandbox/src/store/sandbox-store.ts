@@ -28,14 +28,25 @@ export interface SandboxSettings {
    * creates duplicates under concurrent POSTs. Default 0.
    */
   externalRefCheckDelayMs: number;
+  /**
+   * Emulate the NODE.DC fork's project member list, which adds the membership's `role` and
+   * `is_active` to each UserLite. Off (plain Plane) by default.
+   */
+  forkMemberFields: boolean;
+}
+
+/** Plane's WorkspaceMember row: a removal or a user's deactivation only clears `isActive`. */
+export interface WorkspaceMemberRecord {
+  role: ProjectRole;
+  isActive: boolean;
 }
 
 export class SandboxStore {
   readonly clock = new MonotonicClock();
-  readonly settings: SandboxSettings = { externalRefCheckDelayMs: 0 };
+  readonly settings: SandboxSettings = { externalRefCheckDelayMs: 0, forkMemberFields: false };
   readonly workspace: WorkspaceRecord = { id: "", slug: "", name: "" };
   private readonly users = new Map<string, UserRecord>();
-  private readonly workspaceRoles = new Map<string, ProjectRole>();
+  private readonly workspaceMembers = new Map<string, WorkspaceMemberRecord>();
   private readonly keysByToken = new Map<string, ApiKeyRecord>();
   private readonly projects = new Map<string, ProjectRecord>();
   /** Insertion order = the users' project sort order. */
@@ -51,7 +62,7 @@ export class SandboxStore {
 
   clear(): void {
     this.users.clear();
-    this.workspaceRoles.clear();
+    this.workspaceMembers.clear();
     this.keysByToken.clear();
     this.projects.clear();
     this.projectOrder.length = 0;
@@ -64,6 +75,7 @@ export class SandboxStore {
     this.activitiesByItem.clear();
     this.clock.reset();
     this.settings.externalRefCheckDelayMs = 0;
+    this.settings.forkMemberFields = false;
   }
 
   newId(): string {
@@ -100,16 +112,51 @@ export class SandboxStore {
   }
 
   /** Workspace membership (Plane's WorkspaceMember): needed for every workspace route. */
-  addWorkspaceMember(userId: string, role: ProjectRole = ROLE_MEMBER): void {
-    this.workspaceRoles.set(userId, role);
+  addWorkspaceMember(userId: string, role: ProjectRole = ROLE_MEMBER, isActive = true): void {
+    this.workspaceMembers.set(userId, { role, isActive });
   }
 
+  /**
+   * Plane soft-removes: the row stays (and stays listed), only inactive, and the user's
+   * project memberships in the workspace become inactive with it.
+   */
   removeWorkspaceMember(userId: string): void {
-    this.workspaceRoles.delete(userId);
+    const member = this.workspaceMembers.get(userId);
+    if (member) member.isActive = false;
+    for (const members of this.membersByProject.values()) {
+      const row = members.get(userId);
+      if (row) row.isActive = false;
+    }
   }
 
+  setWorkspaceRole(userId: string, role: ProjectRole): void {
+    const member = this.workspaceMembers.get(userId);
+    if (!member) throw new Error(`user ${userId} is not a workspace member`);
+    member.role = role;
+  }
+
+  /** The role of an ACTIVE workspace membership (what Plane's permission classes check). */
   workspaceRole(userId: string): ProjectRole | undefined {
-    return this.workspaceRoles.get(userId);
+    const member = this.workspaceMembers.get(userId);
+    return member?.isActive ? member.role : undefined;
+  }
+
+  /** Every workspace member row, inactive ones included, in insertion order. */
+  listWorkspaceMembers(): Array<{ userId: string } & WorkspaceMemberRecord> {
+    return [...this.workspaceMembers].map(([userId, m]) => ({ userId, ...m }));
+  }
+
+  /**
+   * Plane's account deactivation (`UserEndpoint.deactivate`): every active project and
+   * workspace membership becomes inactive, then `user.is_active = false`. The rows stay, so
+   * both member lists still show the user; API-key authentication does not look at
+   * `user.is_active`, so the key still authenticates and then fails every membership check.
+   */
+  deactivateUser(userId: string): void {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`unknown user ${userId}`);
+    this.removeWorkspaceMember(userId);
+    user.is_active = false;
   }
 
   addApiKey(key: ApiKeyRecord): ApiKeyRecord {

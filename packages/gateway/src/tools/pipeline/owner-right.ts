@@ -1,34 +1,25 @@
+import type { Scope } from "@nodedc/shared";
 import type { AgentGrantContext } from "../../auth/agent-context";
-import { HttpError } from "../../http/http-error";
 import { httpErrorFromTasker } from "../../http/tasker-error-mapping";
+import { checkToolRight, type RightCheck } from "../../grants/owner-right";
 import { isTaskerError } from "../../tasker/errors";
 import { Denial } from "./denial";
 import type { ToolCall } from "./tool-call";
 
 /**
  * The last check of authorise: an agent never does more than its owner could do in
- * Tasker right now. Today that is "the owner (by email) is a member of the project",
- * asked through the adapter's membership cache.
+ * Tasker right now (DESIGN §9 rule 10). The owner's right in the project (from the
+ * adapter's cached member lists) must cover the tool's scope: grants/owner-right.ts.
  */
 export async function assertOwnerRight(call: ToolCall, grant: AgentGrantContext): Promise<void> {
-  const { agent, deps } = call;
-  const email = agent.owner.email;
-  let member = false;
+  const { agent, deps, tool } = call;
+  if (tool.scope === "any") return;
+  let check: RightCheck;
   try {
-    member = email !== null && (await deps.tasker.isProjectMember({ agent_id: agent.agent.id, request_id: call.requestId }, grant.project_id, email));
+    check = await checkToolRight(deps.tasker, { agent_id: agent.agent.id, request_id: call.requestId }, grant.project_id, agent.owner.email, tool.scope as Scope);
   } catch (error) {
-    if (isTaskerError(error)) throw new Denial(httpErrorFromTasker(error, "tool_read"), { stage: "membership_check" }, grant.project_id);
+    if (isTaskerError(error)) throw new Denial(httpErrorFromTasker(error, "tool_read"), { stage: "owner_right_check" }, grant.project_id);
     throw error;
   }
-  if (!member) {
-    throw new Denial(
-      new HttpError(
-        "project_not_granted",
-        "your owner is no longer an active member of this Tasker project, so the grant cannot be used; ask your owner",
-        { project_id: grant.project_id, reason: "owner_not_member" },
-      ),
-      { reason: "owner_not_member" },
-      grant.project_id,
-    );
-  }
+  if (check.refusal) throw new Denial(check.refusal, check.audit, grant.project_id);
 }
