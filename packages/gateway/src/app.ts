@@ -15,6 +15,7 @@ import { CLIENT_CLOSED_REQUEST } from "./http/client-abort";
 import { createJwtVerifier, type JwtVerifier } from "./auth/launcher-jwt";
 import { agentAuthenticator, requireAgent } from "./auth/require-agent";
 import { AuthCache } from "./auth/auth-cache";
+import { createDenialAudit } from "./auth/denial-audit";
 import { requireUser } from "./auth/require-user";
 import { bindRecordAudit } from "./audit/record-audit";
 import { createRateLimiter } from "./rate-limit/rate-limiter";
@@ -61,7 +62,9 @@ export interface BuiltApp {
   metrics: Metrics;
 }
 
-/** Assembles the shared dependencies (no I/O). */
+const DENIAL_FLUSH_MS = 10_000;
+
+/** Assembles the shared dependencies (no I/O but the timer that flushes denial summaries). */
 export function createGatewayDeps(input: AppInput): GatewayDeps {
   const relaxedSql = input.relaxedSql ?? input.sql;
   const audit = bindRecordAudit(input.sql, relaxedSql, (event, error) => {
@@ -70,7 +73,11 @@ export function createGatewayDeps(input: AppInput): GatewayDeps {
   });
   const ownerStatus = createOwnerStatusChecker(input.config.launcher, input.sql, input.logger, input.fetch);
   const authCache = input.authCache ?? new AuthCache();
-  const agentAuth = { sql: input.sql, relaxedSql, config: input.config, logger: input.logger, audit, ownerStatus, cache: authCache };
+  const rateLimiter = createRateLimiter(relaxedSql);
+  const denialAudit = createDenialAudit({ write: (event) => audit.relaxed(event) });
+  // summaries of ended windows are written even when the refused client stops calling
+  setInterval(() => void denialAudit.flush(), DENIAL_FLUSH_MS).unref();
+  const agentAuth = { sql: input.sql, relaxedSql, config: input.config, logger: input.logger, audit, ownerStatus, cache: authCache, rateLimiter, denials: denialAudit };
   return {
     sql: input.sql,
     relaxedSql,
@@ -78,7 +85,8 @@ export function createGatewayDeps(input: AppInput): GatewayDeps {
     logger: input.logger,
     adapter: input.adapter,
     audit,
-    rateLimiter: createRateLimiter(relaxedSql),
+    rateLimiter,
+    denialAudit,
     requireAgent: requireAgent(agentAuth),
     requireAgentCached: requireAgent({ ...agentAuth, readFromCache: true }),
     authenticateAgent: agentAuthenticator(agentAuth),

@@ -8,6 +8,7 @@ import type { RateLimiter } from "./rate-limit/rate-limiter";
 import type { TaskerAdapter } from "./tasker/types";
 import type { AuthCache } from "./auth/auth-cache";
 import type { AgentAuthenticator } from "./auth/require-agent";
+import type { DenialAudit } from "./auth/denial-audit";
 
 /**
  * What app.ts hands to the route factories it does not define itself (today:
@@ -38,4 +39,6 @@ export interface GatewayDeps {
   authenticateAgent: AgentAuthenticator;
   /** Agent-auth rows shared by both middlewares (auth/auth-cache.ts). */
   authCache: AuthCache;
+  /** Aggregated audit of refused agent requests (auth/denial-audit.ts). */
+  denialAudit: DenialAudit;
 }

@@ -12,6 +12,8 @@ import { hashAgentToken } from "../tokens/secret-hash";
 import { findTokenForAuth, touchToken, type TokenAuthRow } from "../tokens/token-store";
 import type { AuthCache } from "./auth-cache";
 import { bearerCredential } from "./bearer";
+import type { DenialAudit } from "./denial-audit";
+import { rateLimitHeaders, type RateLimiter } from "../rate-limit/rate-limiter";
 import { clientIp } from "../http/client-ip";
 import { revokeChainOnReuse, settleFirstUse, isUnusedSuccessor } from "./rotation-on-auth";
 
@@ -19,7 +21,7 @@ export interface RequireAgentOptions {
   sql: Sql;
   /** For last-seen writes (a lost one is harmless); defaults to `sql`. */
   relaxedSql?: Sql;
-  config: Pick<Config, "tokenPepper" | "lastSeenWriteIntervalS" | "trustProxy">;
+  config: Pick<Config, "tokenPepper" | "lastSeenWriteIntervalS" | "trustProxy" | "limits">;
   logger: Logger;
   audit: RecordAudit;
   ownerStatus: OwnerStatusChecker;
@@ -30,7 +32,13 @@ export interface RequireAgentOptions {
    * before acting (the tool pipeline does, in its rate-limit statement).
    */
   readFromCache?: boolean;
+  /** Refusals of a known token count against its per-minute limit: past it, 429. */
+  rateLimiter?: RateLimiter;
+  /** Aggregates the audit of refusals per token and window; without it each is written. */
+  denials?: DenialAudit;
 }
+
+const DENIAL_WINDOW_S = 60;
 
 type Verdict = { ok: true } | { ok: false; error: HttpError; reason: string };
 
@@ -78,22 +86,37 @@ export function agentAuthenticator(options: RequireAgentOptions): AgentAuthentic
   const readFromCache = cache !== undefined && options.readFromCache === true;
 
   async function deny(c: Context<GatewayEnv>, row: TokenAuthRow, error: HttpError, reason: string): Promise<never> {
+    const refusal = await throttled(row, error);
+    const event = {
+      actor_type: "agent" as const,
+      agent_id: row.agent_id,
+      owner_user_id: row.owner_user_id,
+      token_id: row.token_id,
+      action: "agent.auth",
+      outcome: "denied" as const,
+      error_code: refusal.code,
+      request_id: c.get("requestId"),
+      details: { reason, method: c.req.method, path: c.req.path },
+    };
+    if (options.denials) await options.denials.record(event);
+    else await audit.relaxed(event).catch(() => {}); // the writer has raised the alarm
+    throw refusal;
+  }
+
+  /** A token refused again and again (a revoked token in a retry loop) is slowed to 429s. */
+  async function throttled(row: TokenAuthRow, error: HttpError): Promise<HttpError> {
+    if (!options.rateLimiter) return error;
+    let decision;
     try {
-      await audit.relaxed({
-        actor_type: "agent",
-        agent_id: row.agent_id,
-        owner_user_id: row.owner_user_id,
-        token_id: row.token_id,
-        action: "agent.auth",
-        outcome: "denied",
-        error_code: error.code,
-        request_id: c.get("requestId"),
-        details: { reason, method: c.req.method, path: c.req.path },
-      });
+      decision = await options.rateLimiter.consume(`auth-denied:token:${row.token_id}`, config.limits.agentPerMin, DENIAL_WINDOW_S);
     } catch (e) {
-      logger.error({ err: e, request_id: c.get("requestId") }, "audit of a denied agent request failed");
+      logger.error({ err: e }, "rate limit of a refused agent request failed");
+      return error; // the refusal stands without the throttle
     }
-    throw error;
+    if (decision.allowed) return error;
+    const limited = HttpError.rateLimited(decision.reset_s, { limit: decision.limit, window_s: DENIAL_WINDOW_S, bucket: "token" });
+    Object.assign(limited.headers, rateLimitHeaders(decision));
+    return limited;
   }
 
   async function judge(row: TokenAuthRow): Promise<Verdict> {
