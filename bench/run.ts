@@ -23,6 +23,7 @@ import { runGatewayLegs } from "./legs/gateway-legs.ts";
 import { DEPLOYED_NODE_OPTIONS } from "./lib/gateway-process.ts";
 import { runMicro } from "./legs/micro.ts";
 import { runScale } from "./legs/scale.ts";
+import { runSealing } from "./legs/sealing.ts";
 import { derive } from "./lib/derive.ts";
 
 const argv = process.argv.slice(2);
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
 
   await leg("micro", () => runMicro(b));
   await leg("scale", () => runScale(b));
+  await leg("sealing", () => runSealing(b));
 
   if (sandbox) {
     const m = memoryOf(sandbox.pid);

@@ -88,6 +88,8 @@ export async function startGateway(opts: {
     TASKER_WORKSPACE_SLUG: "nodedc",
     LAUNCHER_JWT_SECRET: jwtSecret,
     TOKEN_PEPPER: randomBytes(32).toString("hex"),
+    // production refuses to boot without it; the sealer then runs at its default cadence as deployed
+    AUDIT_SIGNING_KEY: randomBytes(32).toString("base64"),
     TASKER_RATE_LIMIT_PER_MIN: "1000000",
     AGENT_RATE_LIMIT_PER_MIN: "1000000",
     OWNER_RATE_LIMIT_PER_MIN: "1000000",

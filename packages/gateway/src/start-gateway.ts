@@ -22,7 +22,7 @@ export interface RunningGateway {
 
 /**
  * Boots one gateway replica: database (migrated under the advisory lock), Tasker adapter,
- * app, socket, and the background jobs (the idempotency retention purge) — the app itself
+ * app, socket, and the background jobs (the idempotency retention purge, the audit sealer) — the app itself
  * starts nothing, so tests can build many. `config.tasker.apiUrl` must be known (sandbox mode fills it in first).
  */
 export async function startGateway(config: Config, logger: Logger, accessLogger: Logger = logger): Promise<RunningGateway> {

@@ -9,6 +9,7 @@ import { grantableProjectsFor } from "../grants/grant-service";
 import { listTokens, tokenMeta } from "../tokens/token-store";
 import { listPairingCodes } from "../pairing/pairing-store";
 import { listAuditEventsFor } from "../audit/audit-query";
+import { sealingCheckpointsOf } from "../audit/sealing/seal-store";
 import { decodeCursor, pageOf } from "../http/cursor";
 import { listSessionsOfAgent } from "../sessions/session-store";
 import type { CardRefResolver } from "./card-refs";
@@ -80,7 +81,10 @@ export async function loadAgentPage(
     }),
     ...sessions.map((s) => ({ card_id: s.card_id, project_id: s.project_id, agent_id: agent.id })),
   ];
-  const cardRefs = await refs.refs(cards, (id) => identifierOf.get(id) ?? null, input.requestId);
+  const [cardRefs, sealedIn] = await Promise.all([
+    refs.refs(cards, (id) => identifierOf.get(id) ?? null, input.requestId),
+    sealingCheckpointsOf(deps.sql, page.items.map((e) => e.id)),
+  ]);
 
   const lines: ActivityLine[] = page.items.map((e) => {
     const card = cardIds.get(e.id);
@@ -93,6 +97,7 @@ export async function loadAgentPage(
       error_code: e.error_code,
       actor: e.actor_type === "agent" ? "the agent" : e.actor_type === "user" ? (e.actor_user_id ?? "a user") : e.actor_type,
       card: card ? (cardRefs.get(card) ?? null) : null,
+      sealedIn: sealedIn.get(e.id) ?? null,
     };
   });
   const tokenLines: TokenLine[] = tokens.map((row) => {

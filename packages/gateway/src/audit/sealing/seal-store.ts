@@ -65,6 +65,16 @@ export async function firstCheckpointHolding(sql: Db, leafIndex: number): Promis
   return row ? Number(row.seq) : null;
 }
 
+/** For each given event that is sealed: the seq of the first checkpoint that holds it. */
+export async function sealingCheckpointsOf(sql: Db, eventIds: string[]): Promise<Map<string, number>> {
+  if (eventIds.length === 0) return new Map();
+  const rows = await sql<{ id: string; seq: string | null }[]>`
+    SELECT l.event_id::text AS id,
+           (SELECT c.seq FROM audit_checkpoints c WHERE c.tree_size > l.leaf_index ORDER BY c.tree_size LIMIT 1) AS seq
+    FROM audit_leaves l WHERE l.event_id = ANY(${eventIds}::uuid[])`;
+  return new Map(rows.flatMap((r) => (r.seq === null ? [] : [[r.id, Number(r.seq)] as [string, number]])));
+}
+
 export async function insertCheckpoint(tx: TransactionSql, c: Checkpoint, frontier: readonly Buffer[]): Promise<void> {
   await tx`
     INSERT INTO audit_checkpoints (seq, tree_size, root_hash, prev_checkpoint_hash, sealed_at, key_id, signature, frontier)

@@ -1,5 +1,5 @@
 import type { Sql, TransactionSql } from "postgres";
-import { canonicalLeafHash, canonicalSelect, extraAuditColumns, pinTextFormats, type CanonicalRow } from "./canonical-row";
+import { extraAuditColumns, leafHashSql, pinTextFormats } from "./canonical-row";
 import { checkpointHash, checkpointMessage, checkpointSignatureValid, GENESIS_HASH, type Checkpoint } from "./checkpoint";
 import { Frontier, type StoredNode } from "./merkle";
 import { insertCheckpoint, insertLeaves, insertNodes, knownPublicKeys, latestCheckpoint, registerSigningKey } from "./seal-store";
@@ -34,14 +34,15 @@ export async function sealOnce(sql: Sql, key: SigningKey, options: { batchSize?:
     const last = await latestCheckpoint(tx);
     const frontier = await trustedFrontier(tx, last);
     const extra = await extraAuditColumns(tx);
-    const rows = await tx<(CanonicalRow & { queued_id: string; sealed_before: boolean })[]>`
-      SELECT q.event_id::text AS queued_id, EXISTS (SELECT 1 FROM audit_leaves l WHERE l.event_id = q.event_id) AS sealed_before,
-             ${canonicalSelect(tx, extra)}
+    const rows = await tx<{ queued_id: string; sealable: boolean; leaf_hash: Buffer | null }[]>`
+      SELECT q.event_id::text AS queued_id,
+             e.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM audit_leaves l WHERE l.event_id = q.event_id) AS sealable,
+             ${leafHashSql(tx, extra)} AS leaf_hash
       FROM audit_seal_queue q LEFT JOIN audit_events e ON e.id = q.event_id
       ORDER BY e.occurred_at, e.id
       LIMIT ${batchSize}`;
     // a queued id whose event is gone (or already sealed) has nothing left to seal
-    const sealable = rows.filter((r) => r.id !== null && !r.sealed_before);
+    const sealable = rows.filter((r) => r.sealable);
     await tx`DELETE FROM audit_seal_queue WHERE event_id = ANY(${rows.map((r) => r.queued_id)}::uuid[])`;
     if (sealable.length === 0) return { locked: true, sealed: 0, checkpoint: null };
 
@@ -49,9 +50,8 @@ export async function sealOnce(sql: Sql, key: SigningKey, options: { batchSize?:
     const hashes: Buffer[] = [];
     const nodes: StoredNode[] = [];
     for (const row of sealable) {
-      const hash = canonicalLeafHash(row, extra);
-      hashes.push(hash);
-      nodes.push(...frontier.append(hash));
+      hashes.push(row.leaf_hash!);
+      nodes.push(...frontier.append(row.leaf_hash!));
     }
     await registerSigningKey(tx, key);
     const unsigned = {
@@ -63,7 +63,7 @@ export async function sealOnce(sql: Sql, key: SigningKey, options: { batchSize?:
       keyId: key.keyId,
     };
     const checkpoint: Checkpoint = { ...unsigned, signature: key.sign(checkpointMessage(unsigned)) };
-    await insertLeaves(tx, firstIndex, sealable.map((r) => r.id!), hashes);
+    await insertLeaves(tx, firstIndex, sealable.map((r) => r.queued_id), hashes);
     await insertNodes(tx, nodes);
     await insertCheckpoint(tx, checkpoint, frontier.subtreeRoots);
     return { locked: true, sealed: sealable.length, checkpoint };

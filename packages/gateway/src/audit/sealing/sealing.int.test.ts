@@ -3,7 +3,8 @@ import { auditCheckpointListSchema, auditEventProofSchema, auditPublicKeySchema,
 import { startTestStack, type TestStack } from "../../testing/test-stack";
 import { errorOf, jsonOf } from "../../testing/responses";
 import { sqlStateOf, SQLSTATE } from "../../db/errors";
-import { canonicalLeafHash } from "./canonical-row";
+import { canonicalText } from "./canonical-row";
+import { leafHash } from "./merkle";
 import { checkpointFromJson } from "./checkpoint";
 import { verifyInclusion } from "./merkle-proof";
 import { sealOnce } from "./sealer";
@@ -45,8 +46,11 @@ describe("sealing the audit log", () => {
     const proofOf = async (id: string) => auditEventProofSchema.parse(await jsonOf(await stack.http("GET", routePath(ROUTES.auditEventProof, { id }), { bearer: admin })));
     for (const id of [first[0]!, first[6]!, second[0]!, second[119]!]) {
       const proof = await proofOf(id);
-      const { row, extra } = await canonicalRowOf(stack.adminSql, id);
-      expect(canonicalLeafHash(row, extra).toString("hex")).toBe(proof.leaf_hash);
+      const row = await canonicalRowOf(stack.adminSql, id);
+      // the database's encoding of the row is exactly the documented JSON, and its hash is the leaf
+      expect(row.sqlText).toBe(canonicalText(row.values, row.extra));
+      expect(row.jsHash.toString("hex")).toBe(proof.leaf_hash);
+      expect(row.sqlHash.toString("hex")).toBe(proof.leaf_hash);
       const root = Buffer.from(proof.checkpoint.root_hash, "hex");
       expect(verifyInclusion(proof.leaf_index, proof.tree_size, Buffer.from(proof.leaf_hash, "hex"), proof.proof.map((p) => Buffer.from(p, "hex")), root)).toBe(true);
       expect(proof.checkpoint.seq).toBe(4);
@@ -131,9 +135,8 @@ describe("audit:verify finds what a superuser changed", () => {
   it("catches a row and its leaf rewritten together by the signed root", async () => {
     const [victim] = await writeEvents(stack.sql, 2, "user-sealing", "rewritten");
     await sealAll();
-    const { row, extra } = await canonicalRowOf(stack.adminSql, victim!);
-    const original = canonicalLeafHash(row, extra);
-    const rewritten = canonicalLeafHash({ ...row, outcome: "failed" }, extra);
+    const { values, extra, jsHash: original } = await canonicalRowOf(stack.adminSql, victim!);
+    const rewritten = leafHash(Buffer.from(canonicalText({ ...values, outcome: "failed" }, extra)));
     await asTamperingSuperuser(stack.adminSql, async (tx) => {
       await tx`UPDATE audit_events SET outcome = 'failed' WHERE id = ${victim!}`;
       await tx`UPDATE audit_leaves SET leaf_hash = ${rewritten} WHERE event_id = ${victim!}`;
@@ -174,11 +177,32 @@ describe("audit:verify finds what a superuser changed", () => {
     await asTamperingSuperuser(stack.adminSql, async (tx) => {
       await tx`DELETE FROM audit_events WHERE id IN (SELECT event_id FROM audit_leaves WHERE leaf_index >= ${size})`;
       await tx`DELETE FROM audit_leaves WHERE leaf_index >= ${size}`;
+      await tx`DELETE FROM audit_tree_nodes WHERE (node_index + 1) * (2::bigint ^ level)::bigint > ${size}`;
       await tx`DELETE FROM audit_checkpoints WHERE seq > ${before.latest_checkpoint!.seq}`;
     });
     expect((await verify()).valid).toBe(true); // alone, the shortened log is self-consistent
     expect(await verifyAuditLog(stack.adminSql, { anchor })).toMatchObject({ valid: false, reason: "tail_truncated", checkpoint_seq: anchor.checkpoint.seq });
     const otherKey = loadSigningKey({ value: null, file: null });
     expect(await verifyAuditLog(stack.adminSql, { trustedKeys: [parsePublicKey(otherKey.publicKeyPem)] })).toMatchObject({ valid: false, reason: "checkpoint_unknown_key" });
+  });
+});
+
+describe("whole rows, columns added later included", () => {
+  it("keeps old rows verifying after a column is added, seals the new column, and catches a change to it", async () => {
+    await sealAll();
+    await stack.adminSql`ALTER TABLE audit_events ADD COLUMN client_label text`;
+    expect((await verifyAuditLog(stack.adminSql)).valid).toBe(true);
+    const [labelled] = await writeEvents(stack.sql, 1, "user-sealing", "labelled");
+    await asTamperingSuperuser(stack.adminSql, (tx) => tx`UPDATE audit_events SET client_label = 'codex "cli"' WHERE id = ${labelled!}`);
+    await sealAll();
+    const row = await canonicalRowOf(stack.adminSql, labelled!);
+    expect(row.extra).toEqual(["client_label"]);
+    expect(row.sqlText).toBe(canonicalText(row.values, row.extra));
+    expect(row.sqlText).toContain('["client_label", "codex \\"cli\\""]');
+    expect((await verifyAuditLog(stack.adminSql)).valid).toBe(true);
+    await asTamperingSuperuser(stack.adminSql, (tx) => tx`UPDATE audit_events SET client_label = 'someone else' WHERE id = ${labelled!}`);
+    expect(await verifyAuditLog(stack.adminSql)).toMatchObject({ valid: false, reason: "event_changed", first_bad_event_id: labelled });
+    await asTamperingSuperuser(stack.adminSql, (tx) => tx`UPDATE audit_events SET client_label = 'codex "cli"' WHERE id = ${labelled!}`);
+    expect((await verifyAuditLog(stack.adminSql)).valid).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import type { Sql } from "postgres";
-import { canonicalLeafHash, canonicalSelect, extraAuditColumns, pinTextFormats, type CanonicalRow } from "./canonical-row";
+import { extraAuditColumns, leafHashSql, pinTextFormats } from "./canonical-row";
 import { checkpointHash, checkpointJson, checkpointSignatureValid, GENESIS_HASH, type Checkpoint, type CheckpointJson } from "./checkpoint";
 import { Frontier } from "./merkle";
 import { allCheckpoints, knownPublicKeys } from "./seal-store";
@@ -118,10 +118,11 @@ export async function verifyAuditLog(sql: Sql, options: VerifyOptions = {}): Pro
       return null;
     };
 
-    const cursor = tx<(CanonicalRow & { leaf_index: string; leaf_event_id: string; leaf_hash: Buffer })[]>`
-      SELECT l.leaf_index, l.event_id::text AS leaf_event_id, l.leaf_hash, ${canonicalSelect(tx, extra)}
+    // the row's leaf hash is recomputed by the database from the row itself (canonical-row.ts)
+    const cursor = tx<{ leaf_index: string; leaf_event_id: string; present: boolean; stored: Buffer; computed: Buffer | null }[]>`
+      SELECT l.leaf_index, l.event_id::text AS leaf_event_id, e.id IS NOT NULL AS present, l.leaf_hash AS stored, ${leafHashSql(tx, extra)} AS computed
       FROM audit_leaves l LEFT JOIN audit_events e ON e.id = l.event_id
-      ORDER BY l.leaf_index`.cursor(options.batchSize ?? 5_000);
+      ORDER BY l.leaf_index`.cursor(options.batchSize ?? 10_000);
     outer: for await (const rows of cursor) {
       for (const row of rows) {
         const index = Number(row.leaf_index);
@@ -131,12 +132,12 @@ export async function verifyAuditLog(sql: Sql, options: VerifyOptions = {}): Pro
           });
           break outer;
         }
-        if (row.id === null) {
+        if (!row.present || row.computed === null) {
           failure = fail("event_deleted", `sealed event ${row.leaf_event_id} (leaf ${index}) was deleted`, { first_bad_event_id: row.leaf_event_id, leaf_index: index });
           break outer;
         }
-        const hash = canonicalLeafHash(row, extra);
-        if (!hash.equals(row.leaf_hash)) {
+        const hash = row.computed;
+        if (!hash.equals(row.stored)) {
           failure = fail("event_changed", `sealed event ${row.leaf_event_id} (leaf ${index}) was changed after it was sealed`, {
             first_bad_event_id: row.leaf_event_id,
             leaf_index: index,

@@ -17,6 +17,8 @@ export interface ActivityLine {
   error_code: string | null;
   actor: string;
   card: CardRef | null;
+  /** The checkpoint that sealed this event, null until the sealer has run. */
+  sealedIn: number | null;
 }
 
 export interface CardSessionLine {
@@ -118,12 +120,13 @@ export function ActivitySection(props: ActivitySectionProps) {
               <th scope="col">Where</th>
               <th scope="col">Outcome</th>
               <th scope="col">Card</th>
+              <th scope="col">Sealed</th>
             </tr>
           </thead>
           <tbody>
             {props.lines.length === 0 ? (
               <tr>
-                <td colspan={6}>Nothing recorded{props.filters.outcome || props.filters.project ? " for this filter" : " yet"}.</td>
+                <td colspan={7}>Nothing recorded{props.filters.outcome || props.filters.project ? " for this filter" : " yet"}.</td>
               </tr>
             ) : (
               props.lines.map((l) => (
@@ -143,6 +146,7 @@ export function ActivitySection(props: ActivitySectionProps) {
                   <td>
                     <CardCell card={l.card} />
                   </td>
+                  <td>{l.sealedIn !== null ? `sealed in checkpoint #${l.sealedIn}` : "not sealed yet"}</td>
                 </tr>
               ))
             )}
