@@ -60,6 +60,7 @@ export interface Config {
   /** Which X-Forwarded-For hops are our proxies (http/client-ip.ts). */
   trustProxy: ProxyTrust;
   lastSeenWriteIntervalS: number;
+  idempotencyLeaseS: number;
   logLevel: Env["LOG_LEVEL"];
   /** Names of settings that fell back to DEV defaults (for the sandbox banner). */
   devDefaults: string[];
@@ -188,6 +189,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       proxies: env.TRUSTED_PROXIES ?? null,
     },
     lastSeenWriteIntervalS: env.LAST_SEEN_WRITE_INTERVAL_S,
+    idempotencyLeaseS: env.IDEMPOTENCY_LEASE_S,
     logLevel: env.LOG_LEVEL,
     devDefaults,
   };

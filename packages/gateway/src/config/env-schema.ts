@@ -103,6 +103,8 @@ export const envSchema = z.object({
     .optional(),
   /** last_seen_at/last_used_at are written at most once per this many seconds per token. */
   LAST_SEEN_WRITE_INTERVAL_S: int(0, 3600).default(30),
+  /** Seconds an idempotency claim lives without renewal; a live call renews it every third of that, so only a crashed holder's claim expires. */
+  IDEMPOTENCY_LEASE_S: int(1, 3600).default(60),
   /** Ed25519 key signing audit checkpoints: PKCS#8 PEM or base64 of the 32-byte seed. Required in production; sandbox mode keeps one in .data/. */
   AUDIT_SIGNING_KEY: optionalString,
   /** Seconds between audit seals (checkpoints); many waiting events seal earlier. */

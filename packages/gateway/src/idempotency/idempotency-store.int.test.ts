@@ -63,7 +63,7 @@ describe("idempotency store", () => {
     const other = await claimIdempotency(sql, { ...a, request_hash: "other" });
     expect(other.kind).toBe("reused");
     if (first.kind !== "claimed") throw new Error("unreachable");
-    await completeIdempotency(sql, first.record.id, { status: 200, body: JSON.stringify({ result: { ok: 1 } }), card_id: null });
+    await completeIdempotency(sql, first.record, { status: 200, body: JSON.stringify({ result: { ok: 1 } }), card_id: null });
     const third = await claimIdempotency(sql, a);
     expect(third).toMatchObject({ kind: "replay", status: 200, body: '{"result":{"ok":1}}' });
   });
@@ -81,7 +81,7 @@ describe("idempotency store", () => {
     const a = input();
     const first = await claimIdempotency(sql, a);
     if (first.kind !== "claimed") throw new Error("not claimed");
-    await expireIdempotencyLease(sql, first.record.id);
+    await expireIdempotencyLease(sql, first.record);
     expect((await claimIdempotency(sql, { ...a, request_hash: "other" })).kind).toBe("reused");
     const retry = await claimIdempotency(sql, a);
     expect(retry).toMatchObject({ kind: "claimed", record: { id: first.record.id, attempts: 2 } });
@@ -91,7 +91,7 @@ describe("idempotency store", () => {
     const a = input();
     const first = await claimIdempotency(sql, a);
     if (first.kind !== "claimed") throw new Error("not claimed");
-    await releaseIdempotency(sql, first.record.id);
+    await releaseIdempotency(sql, first.record);
     const again = await claimIdempotency(sql, a);
     expect(again).toMatchObject({ kind: "claimed", record: { attempts: 1 } });
   });
@@ -102,7 +102,7 @@ describe("idempotency store", () => {
     const o = await claimIdempotency(sql, old);
     await claimIdempotency(sql, fresh);
     if (o.kind !== "claimed") throw new Error("not claimed");
-    await completeIdempotency(sql, o.record.id, { status: 200, body: "{}", card_id: null });
+    await completeIdempotency(sql, o.record, { status: 200, body: "{}", card_id: null });
     await sql`UPDATE idempotency_records SET created_at = now() - interval '25 hours' WHERE id = ${o.record.id}`;
     expect(await purgeIdempotencyRecords(sql, 24)).toBe(1);
     expect((await claimIdempotency(sql, fresh)).kind).toBe("in_progress");
@@ -112,7 +112,7 @@ describe("idempotency store", () => {
     const a = input();
     const claimed = await claimIdempotency(sql, a);
     if (claimed.kind !== "claimed") throw new Error("not claimed");
-    await completeIdempotency(sql, claimed.record.id, { status: 200, body: "{}", card_id: null });
+    await completeIdempotency(sql, claimed.record, { status: 200, body: "{}", card_id: null });
     await sql`UPDATE idempotency_records SET created_at = now() - interval '23 hours' WHERE id = ${claimed.record.id}`;
     const job1 = startIdempotencyPurgeJob(sql, { retentionHours: 1 });
     const job2 = startIdempotencyPurgeJob(sql2, { retentionHours: 1 });

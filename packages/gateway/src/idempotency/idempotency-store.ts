@@ -104,36 +104,68 @@ export async function peekIdempotency(
   return row ?? null;
 }
 
+/**
+ * A claim as its holder knows it: the record and the attempt number it was claimed with.
+ * Every statement of the holder names both, so a holder whose claim was taken over (its
+ * lease ran out and a retry claimed attempt + 1) changes nothing any more: it is fenced.
+ */
+export interface HeldClaim {
+  id: string;
+  /** The attempt number this holder claimed (ClaimedRecord.attempts). */
+  attempts: number;
+}
+
 export async function completeIdempotency(
   db: Db,
-  id: string,
+  claim: HeldClaim,
   response: { status: number; body: string; card_id: string | null },
 ): Promise<boolean> {
-  // No WAL-flush wait either: losing a completion in a crash only makes the retry
-  // reconcile through the external ref instead of replaying.
+  // The holder awaits this before answering (a crash of the gateway after the answer still
+  // finds the answer stored), but not its WAL flush: only a database crash in that instant
+  // can lose it, and then the retry reconciles through the external ref instead of replaying.
   const rows = await db`
     UPDATE idempotency_records
        SET status = 'completed', response_status = ${response.status},
            response_body = ${response.body}, card_id = ${response.card_id},
            completed_at = clock_timestamp()
       FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
-     WHERE id = ${id} AND status = 'in_flight'
+     WHERE id = ${claim.id} AND attempts = ${claim.attempts} AND status = 'in_flight'
      RETURNING id`;
   return rows.length === 1;
 }
 
 /** Forgets a claim whose call never reached Tasker, so the key can be used again. */
-export async function releaseIdempotency(db: Db, id: string): Promise<void> {
-  await db`DELETE FROM idempotency_records WHERE id = ${id} AND status = 'in_flight'`;
+export async function releaseIdempotency(db: Db, claim: HeldClaim): Promise<void> {
+  await db`DELETE FROM idempotency_records WHERE id = ${claim.id} AND attempts = ${claim.attempts} AND status = 'in_flight'`;
 }
 
 /** Keeps the record (and its external_id) but lets the next retry take it over at once. */
-export async function expireIdempotencyLease(db: Db, id: string): Promise<void> {
-  await db`UPDATE idempotency_records SET lease_expires_at = clock_timestamp() WHERE id = ${id} AND status = 'in_flight'`;
+export async function expireIdempotencyLease(db: Db, claim: HeldClaim): Promise<void> {
+  await db`UPDATE idempotency_records SET lease_expires_at = clock_timestamp() WHERE id = ${claim.id} AND attempts = ${claim.attempts} AND status = 'in_flight'`;
 }
 
-export async function saveIdempotencyProgress(db: Db, id: string, progress: Record<string, unknown>): Promise<void> {
-  await db`UPDATE idempotency_records SET progress = ${db.json(progress as never)} WHERE id = ${id} AND status = 'in_flight'`;
+/**
+ * Extends a live claim by `leaseS` from now (and stores `progress` when given). False when
+ * the claim is no longer this holder's — taken over or settled — and so the holder must
+ * not write to Tasker: the fence checked right before each Tasker write, and the renewal
+ * that keeps a slow call's claim from expiring under it. No WAL-flush wait: before a
+ * Tasker write, the `allowed` event's synchronous commit right after flushes this too.
+ */
+export async function renewIdempotencyLease(db: Db, claim: HeldClaim, leaseS: number, progress?: Record<string, unknown>): Promise<boolean> {
+  const rows = progress
+    ? await db`
+        UPDATE idempotency_records
+           SET lease_expires_at = clock_timestamp() + make_interval(secs => ${leaseS}::float8), progress = ${db.json(progress as never)}
+          FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+         WHERE id = ${claim.id} AND attempts = ${claim.attempts} AND status = 'in_flight' AND lease_expires_at > clock_timestamp()
+         RETURNING id`
+    : await db`
+        UPDATE idempotency_records
+           SET lease_expires_at = clock_timestamp() + make_interval(secs => ${leaseS}::float8)
+          FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+         WHERE id = ${claim.id} AND attempts = ${claim.attempts} AND status = 'in_flight' AND lease_expires_at > clock_timestamp()
+         RETURNING id`;
+  return rows.length === 1;
 }
 
 /**

@@ -8,15 +8,14 @@ import {
   expireIdempotencyLease,
   peekIdempotency,
   releaseIdempotency,
+  renewIdempotencyLease,
   requestHash,
-  saveIdempotencyProgress,
   type ClaimOutcome,
   type ClaimedRecord,
 } from "./idempotency-store";
 import type { WriteContext } from "./write-context";
 
-/** Defaults of the idempotency timing (not env-configurable yet). */
-export const IDEMPOTENCY_LEASE_S = 60;
+/** How long a duplicate waits for the call in flight before answering 409 (the lease is IDEMPOTENCY_LEASE_S). */
 export const IDEMPOTENCY_WAIT_MS = 5_000;
 
 /**
@@ -26,6 +25,13 @@ export const IDEMPOTENCY_WAIT_MS = 5_000;
  * The handler commits its `allowed` audit event (beginWrite) before its first Tasker write;
  * a failure settles the record so that a retry either starts afresh (nothing reached
  * Tasker) or reconciles through the external ref (something may have).
+ *
+ * While the handler runs, the claim is renewed every third of the lease, so a slow Tasker
+ * never lets a retry take over a live call; only a holder that died stops renewing. Every
+ * statement of the holder names its attempt number, and beginWrite renews-and-checks the
+ * claim right before the Tasker write: a holder whose claim was taken over anyway (its
+ * renewals could not reach the database) refuses to write — the fence. The answer is
+ * stored before it is sent, so a retry after a gateway crash replays it at once.
  */
 export interface IdempotentWriteInput {
   sql: Sql;
@@ -94,18 +100,27 @@ export function isAmbiguousWriteFailure(error: unknown): boolean {
   return !(error instanceof HttpError);
 }
 
+/** The holder's claim is gone (taken over or settled): it must not write to Tasker. */
+function claimLost(): HttpError {
+  return new HttpError("idempotency_in_progress", "this call's claim on its idempotency_key was taken over by a retry; retry the same call to get its answer", undefined, {
+    "Retry-After": "1",
+  });
+}
+
 async function runClaimed(input: IdempotentWriteInput, record: ClaimedRecord): Promise<WriteOutcome> {
   let begun = false;
   const idem = { idempotency_key: input.key, idempotency_record_id: record.id, attempt: record.attempts };
+  const renewal = keepClaimAlive(input, record);
   const write: WriteContext = {
     recordId: record.id,
     attempts: record.attempts,
     progress: record.progress,
     async beginWrite(details, progress) {
-      // Two autocommit statements, in this order, both committed before Tasker is called:
-      // a crash between them leaves no Tasker write behind, so they need no transaction
-      // (and stay clear of the embedded PGlite's shared session).
-      if (progress) await saveIdempotencyProgress(input.sql, record.id, progress);
+      // Both committed before Tasker is called, in this order: the fence (renewing the claim
+      // and storing the progress notes), then the `allowed` event. A crash between them
+      // leaves no Tasker write behind, so they need no transaction (and stay clear of the
+      // embedded PGlite's shared session).
+      if (renewal.lost() || !(await renewIdempotencyLease(input.sql, record, input.leaseS, progress))) throw claimLost();
       await input.auditAllowed({ ...details, ...idem });
       begun = true;
     },
@@ -115,24 +130,50 @@ async function runClaimed(input: IdempotentWriteInput, record: ClaimedRecord): P
   try {
     answer = await input.execute(write);
   } catch (error) {
+    renewal.stop();
     // Keep the record (and its external_id) whenever Tasker may hold the change: the
     // retry then reconciles instead of writing twice. Otherwise forget the claim.
     const internal = error instanceof HttpError && error.code === "internal";
     const keep = (begun && (isAmbiguousWriteFailure(error) || internal)) || record.attempts > 1;
     try {
-      if (keep) await expireIdempotencyLease(input.sql, record.id);
-      else await releaseIdempotency(input.sql, record.id);
+      if (keep) await expireIdempotencyLease(input.sql, record);
+      else await releaseIdempotency(input.sql, record);
     } catch (e) {
       input.logger.error({ err: e, request_id: input.requestId }, "could not settle the idempotency record after a failure");
     }
     await input.auditFailed(error, { ...idem, tasker_write_attempted: begun, retryable_record: keep });
     throw error;
   }
-  // The answer does not wait for this commit: if it were lost (crash), the record stays in
-  // flight, and once its lease ends a retry reconciles through the external ref (same card,
-  // same comment). Duplicates arriving meanwhile wait for it (claimOrWait).
-  completeIdempotency(input.sql, record.id, { status: 200, body: answer.bodyText, card_id: answer.cardId }).catch((e) =>
+  renewal.stop();
+  // Stored before the answer leaves: a gateway killed right after answering still leaves
+  // the answer for a retry to replay (a database crash may lose it; then the retry
+  // reconciles through the external ref once the lease ends). A failure to store is
+  // logged and the answer still sent: the change is made and audited.
+  await completeIdempotency(input.sql, record, { status: 200, body: answer.bodyText, card_id: answer.cardId }).catch((e) =>
     input.logger.error({ err: e, request_id: input.requestId }, "could not store the idempotent answer; a retry will reconcile"),
   );
   return { kind: "completed", bodyText: answer.bodyText };
+}
+
+/** Renews the claim every third of the lease until stopped; `lost()` once a renewal found it gone. */
+function keepClaimAlive(input: IdempotentWriteInput, record: ClaimedRecord): { stop(): void; lost(): boolean } {
+  let lost = false;
+  let renewing = false;
+  const timer = setInterval(() => {
+    if (renewing || lost) return;
+    renewing = true;
+    renewIdempotencyLease(input.sql, record, input.leaseS)
+      .then((held) => {
+        lost ||= !held;
+      })
+      .catch((e) => input.logger.error({ err: e, request_id: input.requestId }, "could not renew the idempotency lease; the next renewal tries again"))
+      .finally(() => {
+        renewing = false;
+      });
+  }, Math.max(100, (input.leaseS * 1000) / 3));
+  timer.unref();
+  return {
+    stop: () => clearInterval(timer),
+    lost: () => lost,
+  };
 }

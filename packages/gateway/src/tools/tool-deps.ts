@@ -1,5 +1,5 @@
 import type { GatewayDeps } from "../deps";
-import { IDEMPOTENCY_LEASE_S, IDEMPOTENCY_WAIT_MS } from "../idempotency/idempotent-write";
+import { IDEMPOTENCY_WAIT_MS } from "../idempotency/idempotent-write";
 import type { ToolDeps, ToolSettings } from "./tool-definition";
 
 /** What the tool pipeline and handlers get from the core (tests override settings). */
@@ -13,7 +13,7 @@ export function toolDepsFrom(deps: GatewayDeps, overrides: Partial<ToolSettings>
     settings: {
       agentRateLimitPerMin: deps.config.limits.agentPerMin,
       ownerRateLimitPerMin: deps.config.limits.ownerPerMin,
-      idempotencyLeaseS: IDEMPOTENCY_LEASE_S,
+      idempotencyLeaseS: deps.config.idempotencyLeaseS,
       idempotencyWaitMs: IDEMPOTENCY_WAIT_MS,
       taskerWebUrl: deps.config.tasker.webUrl,
       workspaceSlug: deps.config.tasker.workspaceSlug,

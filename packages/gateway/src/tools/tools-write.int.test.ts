@@ -101,13 +101,25 @@ describe("create_card", () => {
     expect(cardsTitled("bad key")).toHaveLength(0);
   });
 
-  it("20 parallel calls with one key → exactly one card and identical answers", async () => {
+  it("20 parallel calls with one key → exactly one Tasker write, one card and identical answers", async () => {
     const key = freshKey("par");
     const title = `parallel ${key}`;
+    const seq = t.stack.sandbox.requestLog.lastSeq;
     const results = await Promise.all(Array.from({ length: 20 }, () => t.call(agent, "create_card", { project_id: DEMO, title }, { key })));
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(new Set(results.map((r) => r.text)).size).toBe(1);
+    // Counted at Tasker, not in cards: the sandbox's external-ref check would hide a second POST.
+    expect(postsSince(seq)).toBe(1);
     expect(cardsTitled(title)).toHaveLength(1);
+  });
+
+  it("stores the answer before sending it: the record is completed the moment the caller has the answer", async () => {
+    const key = freshKey("done");
+    const r = await t.call(agent, "create_card", { project_id: DEMO, title: `done ${key}` }, { key });
+    expect(r.status, r.text).toBe(200);
+    const [rec] = await t.stack.adminSql<{ status: string; response_body: string }[]>`
+      SELECT status, response_body FROM idempotency_records WHERE agent_id = ${agent.id} AND idempotency_key = ${key}`;
+    expect(rec).toEqual({ status: "completed", response_body: r.text });
   });
 
   it("answers 409 idempotency_in_progress with Retry-After while another holder's lease is live", async () => {
