@@ -57,6 +57,7 @@ it(
     const since = stack.sandbox.requestLog.lastSeq;
     const writes: Write[] = [];
     const restartMs: number[] = [];
+    let killsDoneAt = 0;
     const started = Date.now();
 
     for (let trial = 0; trial < FAULTS.killTrials; trial++) {
@@ -88,9 +89,12 @@ it(
       for (const w of batch) {
         // an answer the client already has comes back at once from the new process
         if (w.beforeKill!.status === 200) w.replayAfterRestart = await callCurrent(w);
-        else w.final = resolveWithRetries(() => callCurrent(w), 180_000);
+        // later kills interrupt these retries (a claim taken just before a kill waits out its
+        // lease again), so the deadline runs from the last kill
+        else w.final = resolveWithRetries(() => callCurrent(w), () => (killsDoneAt ? killsDoneAt + 150_000 : Number.MAX_SAFE_INTEGER));
       }
     }
+    killsDoneAt = Date.now();
     const finals = await Promise.all(writes.map((w) => w.final ?? Promise.resolve(null)));
     const allDoneMs = Date.now() - started;
 

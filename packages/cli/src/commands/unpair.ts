@@ -44,7 +44,7 @@ export async function runUnpair(opts: UnpairOptions, deps: Deps): Promise<Unpair
       const gateway = deps.gateway(ctx.gatewayUrl, async () => stored.token);
       // A token stored by a rotation and not used yet leaves the token it replaces valid:
       // one use retires that one first, then the revoke ends this one.
-      await gateway.agentSession().catch(() => undefined);
+      if (ctx.profile?.token.use_from) await gateway.agentSession().catch(() => undefined);
       await gateway.revokeSession();
       summary.revoked = "revoked";
       printer.success(`Token ndca_…${stored.token.slice(-4)} revoked at ${ctx.gatewayUrl}`);

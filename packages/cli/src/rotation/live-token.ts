@@ -50,7 +50,7 @@ export class LiveToken {
       this.first ??= this.resolveFirst().finally(() => (this.first = null));
       return this.first;
     }
-    if (this.sourceValue !== "env" && Date.now() - this.checkedAt >= CHECK_INTERVAL_MS) await this.checkProfile();
+    if (this.sourceValue !== "env" && this.deps.now().getTime() - this.checkedAt >= CHECK_INTERVAL_MS) await this.checkProfile();
     this.switchIfDue();
     return { token: this.token, source: this.sourceValue!, notes: [] };
   }
@@ -63,7 +63,7 @@ export class LiveToken {
     this.sourceValue = resolved.source;
     this.tokenIdValue = this.ctx.profile?.token.id ?? null;
     this.profileMtimeMs = mtime;
-    this.checkedAt = Date.now();
+    this.checkedAt = this.deps.now().getTime();
     return resolved;
   }
 
@@ -87,7 +87,7 @@ export class LiveToken {
   }
 
   private async checkProfile(): Promise<void> {
-    this.checkedAt = Date.now();
+    this.checkedAt = this.deps.now().getTime();
     const mtime = await this.profileMtime();
     if (mtime === this.profileMtimeMs) return;
     const profile = await readProfile(this.deps.configDir, this.ctx.name).catch(() => null);

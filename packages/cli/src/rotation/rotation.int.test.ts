@@ -284,4 +284,17 @@ describe("token rotation through the CLI (real gateway, database and keychain)",
     expect(m.stderr()).toMatch(/Profile default is not paired/);
     expect(m.stderr()).not.toContain(issued.token);
   });
+
+  it("unpair right after rotate ends both the new token and the one it replaced", async () => {
+    const m = await pairedMachine();
+    const old = (await m.keyring.lookup(m.account))!;
+    expect((await cli(m, "rotate")).code).toBe(0);
+    const stored = (await m.keyring.lookup(m.account))!;
+    const unpaired = await cli(m, "unpair");
+    expect(unpaired.code, unpaired.stderr).toBe(0);
+    const [before, after] = [await tokenByValue(old), await tokenByValue(stored)];
+    expect(before.rotated_at).not.toBeNull();
+    expect(after.revoked_at).not.toBeNull();
+    expect(await m.keyring.lookup(m.account)).toBeNull();
+  });
 });

@@ -120,10 +120,39 @@ describe("console sign-in and session", () => {
     }
   });
 
+  it("marks the cookie Secure when the gateway is served over https", async () => {
+    const https = await startTestStack({ env: { PUBLIC_URL: "https://gateway.example.test" } });
+    try {
+      const jwt = await https.mintJwt({ sub: "u-https", email: "h@example.test" });
+      const res = await fetch(`${https.gatewayUrl}/console/session`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://gateway.example.test" },
+        body: new URLSearchParams({ launcher_token: jwt }),
+      });
+      expect(res.status).toBe(303);
+      expect(res.headers.get("set-cookie")).toMatch(/; Secure/);
+    } finally {
+      await https.close();
+    }
+  });
+
   it("offers the demo owner only in sandbox mode", async () => {
     const page = await (await get("/console", null)).text();
     expect(page).not.toContain("Sign in as the demo owner");
     expect((await post("/console/session/demo", new URLSearchParams(), null)).status).toBe(404);
+    const sandbox = await startTestStack({ env: { NODEDC_MODE: "sandbox" } });
+    try {
+      const html = await (await fetch(`${sandbox.gatewayUrl}/console`)).text();
+      expect(html).toContain("Sign in as the demo owner");
+      const res = await fetch(`${sandbox.gatewayUrl}/console/session/demo`, { method: "POST", redirect: "manual", headers: { Origin: sandbox.gatewayUrl } });
+      expect(res.status).toBe(303);
+      const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+      const agents = await (await fetch(`${sandbox.gatewayUrl}/console`, { headers: { Cookie: cookie } })).text();
+      expect(agents).toContain("Signed in as demo.owner@nodedc.local");
+    } finally {
+      await sandbox.close();
+    }
   });
 });
 
@@ -241,6 +270,23 @@ describe("console security", () => {
     expect([303, 409]).toContain(statuses[1]);
     expect(again.status).toBe(303);
     expect(again.headers.get("location")).toBe(`/console/agents/${rows[0]!.id}?notice=agent_created`);
+  });
+
+  it("Connect Codex sent twice with one nonce makes one code and sends the retry to the list", async () => {
+    const cookie = await signIn(OWNER);
+    const { agent } = await stack.createAgent(OWNER, "one code");
+    const form = new URLSearchParams({ form_nonce: nonce() });
+    const first = await post(`/console/agents/${agent.id}/pairing-codes`, form, cookie);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("cache-control")).toBe("no-store");
+    expect(await first.text()).toMatch(/<code id="pair-command"[^>]*>npx nodedc-tasker pair [B-Z]{4}-[B-Z]{4} --gateway /);
+    const retry = await post(`/console/agents/${agent.id}/pairing-codes`, form, cookie);
+    expect(retry.status).toBe(303);
+    expect(retry.headers.get("location")).toBe(`/console/agents/${agent.id}?notice=code_already_created#connect`);
+    const codes = await stack.adminSql`SELECT id FROM pairing_codes WHERE agent_id = ${agent.id}`;
+    expect(codes).toHaveLength(1);
+    const list = await (await get(`/console/agents/${agent.id}`, cookie)).text();
+    expect(list).not.toMatch(/npx nodedc-tasker pair [B-Z]{4}-[B-Z]{4}/); // the clear code is never shown again
   });
 
   it("shows a rotation chain and, prominently, a rotated token used again", async () => {

@@ -145,8 +145,13 @@ export function createProjectOperations(core: AdapterCore): Pick<
     ownerRight(ctx, projectId, email) {
       return core.run("ownerRight", ctx, async (x) => {
         const id = assertUuid("project", projectId);
+        const who = typeof email === "string" ? email : "";
+        // Every call asks this: on a warm cache answer without waiting on two promises.
+        const cachedProject = cache.peek<CachedMembers>(`members:${id}`);
+        const cachedWorkspace = cache.peek<WorkspaceRoles>("workspace-members");
+        if (cachedProject && cachedWorkspace) return ownerRightFrom(who, cachedProject, cachedWorkspace);
         const [project, workspace] = await Promise.all([members(x, id), workspaceRoles(x)]);
-        return ownerRightFrom(typeof email === "string" ? email : "", project, workspace);
+        return ownerRightFrom(who, project, workspace);
       });
     },
 
