@@ -4,15 +4,17 @@
  * database behind the same Tasker sandbox, so a change is judged against its baseline
  * under the same machine noise. Latency: the builds' calls interleaved one by one at one
  * caller (p50/p95 after 100 warm-up rounds). Throughput: 64 callers for 5 s per build, in
- * two alternating rounds. Entries are bundles run with node (cwd packages/gateway), e.g. a
- * baseline built in a git worktree — docs/PERFORMANCE.md shows the commands. Each runs as
- * `pnpm bench` runs the gateway, with the Dockerfile's NODE_OPTIONS.
+ * two alternating rounds, with each server's CPU per call over them. Entries are bundles run
+ * with node (cwd packages/gateway), e.g. a baseline built in a git worktree —
+ * docs/PERFORMANCE.md shows the commands. Each runs as `pnpm bench` runs the gateway, with
+ * the Dockerfile's NODE_OPTIONS. The reference floor (bench/servers/floor.ts) runs in the
+ * same rounds, and every build's figures are also given as a ratio to it.
  */
 import { join } from "node:path";
-import { startTsServer } from "./lib/proc.ts";
+import { cpuMsOf, startTsServer } from "./lib/proc.ts";
 import { ROOT } from "./lib/paths.ts";
 import { freshPostgres } from "./lib/database.ts";
-import { startGateway, useGatewayEntry, type GatewayProcess } from "./lib/gateway-process.ts";
+import { startGateway, useGatewayEntry } from "./lib/gateway-process.ts";
 import { createBenchAgent } from "./legs/gateway-setup.ts";
 import { gatewayOps } from "./legs/gateway-rest.ts";
 import { callOp, loadOp, type HttpOp } from "./lib/http.ts";
@@ -31,7 +33,7 @@ if (entries.length < 2) {
 
 const started = await startTsServer<Omit<SandboxInfo, "pid" | "child">>(join(ROOT, "bench/servers/sandbox.ts"), { TASKER_SANDBOX_RATE_LIMIT_PER_MIN: "1000000" });
 const sandbox: SandboxInfo = { ...started.info, pid: started.child.pid!, child: started.child };
-interface Build { entry: string; g: GatewayProcess; close(): Promise<void>; op(name: string): HttpOp }
+interface Build { entry: string; url: string; pid: number; close(): Promise<void>; op(name: string): HttpOp }
 const builds: Build[] = [];
 try {
   for (const entry of entries) {
@@ -42,7 +44,8 @@ try {
     const ops = gatewayOps(sandbox, g.url, cred.token, `ab${builds.length}`);
     builds.push({
       entry,
-      g,
+      url: g.url,
+      pid: g.pid,
       close: async () => {
         await g.stop();
         await db.close();
@@ -50,7 +53,28 @@ try {
       op: (name) => ops.find((o) => o.http!.op.name === name)!.http!.op,
     });
   }
-  console.log(`| op | ${builds.map((b) => `${b.entry} p50 / p95 ms, calls/s at 64`).join(" | ")} |`);
+  {
+    const db = await freshPostgres({ migrate: false });
+    const floor = await startTsServer<{ url: string }>(join(ROOT, "bench/servers/floor.ts"), {
+      FLOOR_DATABASE_URL: db.url,
+      FLOOR_TASKER_URL: sandbox.url,
+      FLOOR_TASKER_KEY: sandbox.keys.service!,
+      FLOOR_SLUG: sandbox.workspaceSlug,
+    });
+    const ops = gatewayOps(sandbox, floor.info.url, "floor", "floor");
+    builds.push({
+      entry: "floor",
+      url: floor.info.url,
+      pid: floor.child.pid!,
+      close: async () => {
+        await floor.stop();
+        await db.close();
+      },
+      op: (name) => ops.find((o) => o.http!.op.name === name)!.http!.op,
+    });
+  }
+  const floorIdx = builds.length - 1;
+  console.log(`| op | ${builds.map((b) => `${b.entry}: p50 / p95 ms, calls/s at 64, CPU ms/call at 64`).join(" | ")} |`);
   console.log(`|---|${builds.map(() => "---").join("|")}|`);
   for (const name of opNames) {
     const times: number[][] = builds.map(() => []);
@@ -59,22 +83,33 @@ try {
         const idx = (k + i) % builds.length;
         const b = builds[idx]!;
         const t = performance.now();
-        await callOp(b.g.url, b.op(name), i);
+        await callOp(b.url, b.op(name), i);
         if (i >= 100) times[idx]!.push(performance.now() - t);
       }
     }
     const rates: number[][] = builds.map(() => []);
+    const cpu = builds.map(() => ({ ms: 0, calls: 0 }));
     for (let round = 0; round < 2; round++) {
       for (let k = 0; k < builds.length; k++) {
         const idx = round % 2 === 0 ? k : builds.length - 1 - k;
         const b = builds[idx]!;
-        rates[idx]!.push((await loadOp(b.g.url, b.op(name), 64, { seconds: 5 })).callsPerSec);
+        const before = cpuMsOf(b.pid) ?? 0;
+        const load = await loadOp(b.url, b.op(name), 64, { seconds: 5 });
+        cpu[idx]!.ms += (cpuMsOf(b.pid) ?? 0) - before;
+        cpu[idx]!.calls += load.ok;
+        rates[idx]!.push(load.callsPerSec);
       }
     }
-    const cells = builds.map((_, k) => {
-      const s = summarise(times[k]!);
-      const rate = rates[k]!.reduce((a, x) => a + x, 0) / rates[k]!.length;
-      return `${s.p50.toFixed(2)} / ${s.p95.toFixed(1)}, ${rate.toFixed(0)}/s`;
+    const figures = builds.map((_, k) => ({
+      s: summarise(times[k]!),
+      rate: rates[k]!.reduce((a, x) => a + x, 0) / rates[k]!.length,
+      cpuPerCall: cpu[k]!.calls ? cpu[k]!.ms / cpu[k]!.calls : NaN,
+    }));
+    const f0 = figures[floorIdx]!;
+    const cells = figures.map((f, k) => {
+      const own = `${f.s.p50.toFixed(2)} / ${f.s.p95.toFixed(1)}, ${f.rate.toFixed(0)}/s, ${f.cpuPerCall.toFixed(2)}`;
+      if (k === floorIdx) return own;
+      return `${own} (floor: CPU ${(f.cpuPerCall / f0.cpuPerCall).toFixed(2)}×, calls/s ${(f.rate / f0.rate).toFixed(2)}×, p50 +${(f.s.p50 - f0.s.p50).toFixed(2)} ms)`;
     });
     console.log(`| ${name} | ${cells.join(" | ")} |`);
   }

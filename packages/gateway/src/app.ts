@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { matchedRoutes } from "hono/route";
 import type { Sql } from "postgres";
 import type { Logger } from "pino";
@@ -8,9 +7,9 @@ import { LIMITS } from "@nodedc/shared";
 import type { Config } from "./config/config";
 import type { GatewayDeps } from "./deps";
 import type { GatewayEnv } from "./http/context";
-import { HttpError } from "./http/http-error";
 import { notFound, onError } from "./http/on-error";
 import { requestId } from "./http/request-id";
+import { limitBody } from "./http/body-limit";
 import { CLIENT_CLOSED_REQUEST } from "./http/client-abort";
 import { createJwtVerifier, type JwtVerifier } from "./auth/launcher-jwt";
 import { agentAuthenticator, requireAgent } from "./auth/require-agent";
@@ -137,15 +136,7 @@ export function buildApp(input: AppInput): BuiltApp {
       "request",
     );
   });
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: LIMITS.max_body_bytes,
-      onError: () => {
-        throw HttpError.payloadTooLarge(LIMITS.max_body_bytes);
-      },
-    }),
-  );
+  app.use("*", limitBody(LIMITS.max_body_bytes));
 
   app.route("/", metaRoutes({ sql, config, metrics, boot }));
   app.route("/", agentRoutes({ ...deps, requireUser: users }));

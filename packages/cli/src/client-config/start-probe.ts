@@ -13,8 +13,16 @@ export type StartResult = { ok: true; ms: number; serverName: string } | { ok: f
 
 const STDERR_KEEP = 2_000;
 
+/** npm's update notices and log pointers say nothing about why the server did not start. */
+const NOISE = /^npm notice|A complete log of this run can be found in|^npm error\s*$/;
+
+/** A few lines of what the server printed: from its first error line if it has one, else its last lines. */
 function lastLines(text: string, n = 3): string {
-  return text.trim().split(/\r?\n/).slice(-n).join(" | ");
+  const lines = text.trim().split(/\r?\n/).filter((l) => l.trim() !== "");
+  const telling = lines.filter((l) => !NOISE.test(l));
+  const pool = telling.length > 0 ? telling : lines;
+  const firstError = pool.findIndex((l) => /error/i.test(l));
+  return (firstError === -1 ? pool.slice(-n) : pool.slice(firstError, firstError + n)).join(" | ");
 }
 
 /**

@@ -93,6 +93,16 @@ describe("hard rule 11: NUL in a path or a query parameter", () => {
     await expect422(res, "query.action");
   });
 
+  it("a refused pairing body is audited with its device fields cut to size, nothing else", async () => {
+    const body = { code: "BCDF-GHJK", device_name: "d".repeat(5000), client: { name: "n".repeat(5000), version: "1", platform: "linux", extra: "x".repeat(5000) } };
+    const res = await t.stack.http("POST", ROUTES.pairingExchange, { body });
+    expect((await errorOf(res)).status).toBe(422);
+    const [row] = await t.stack.adminSql<{ details: { device_name: string; client: Record<string, string> } }[]>`
+      SELECT details FROM audit_events WHERE request_id = ${res.headers.get("X-Request-Id")!} AND action = 'pairing.exchange'`;
+    expect(row!.details.device_name).toBe("d".repeat(120));
+    expect(row!.details.client).toEqual({ name: "n".repeat(64), version: "1", platform: "linux" });
+  });
+
   it("an unknown tool whose name holds it → 404, audited", async () => {
     const res = await t.stack.http("POST", `${ROUTES.tools}/evil%00`, { bearer: agent.token, body: { arguments: {} } });
     expect((await errorOf(res)).status).toBe(404);

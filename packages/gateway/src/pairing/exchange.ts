@@ -110,10 +110,14 @@ export async function refuseMalformedExchange(deps: GatewayDeps, input: { rawBod
   } catch {
     // not JSON: nothing to say about the device
   }
-  const fields = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as AttemptFields) : {};
+  const objectOf = (v: unknown) => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  // only the fields a valid body has, each cut to its size: the audit row stays small
+  const short = (v: unknown, max: number) => (typeof v === "string" ? truncateCodePoints(v, max) : undefined);
+  const fields = objectOf(parsed);
+  const client = objectOf(fields.client);
   const body: AttemptFields = {
-    device_name: typeof fields.device_name === "string" ? truncateCodePoints(fields.device_name, 120) : undefined,
-    client: fields.client !== null && typeof fields.client === "object" ? fields.client : undefined,
+    device_name: short(fields.device_name, 120),
+    client: fields.client === undefined ? undefined : { name: short(client.name, 64), version: short(client.version, 64), platform: short(client.platform, 64) },
   };
   await consumeExchangeAttempt(deps, { ...input, body });
   await auditFailure(deps, { ...input, body }, "malformed_request", refusal instanceof HttpError ? refusal.code : "validation_failed");

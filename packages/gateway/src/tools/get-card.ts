@@ -1,24 +1,36 @@
-import { TOOL_SPECS } from "@nodedc/shared";
+import { CARD_IDENTIFIER_PATTERN, TOOL_SPECS } from "@nodedc/shared";
 import { listSessionsOfCard } from "../sessions/session-store";
-import { loadProjectMeta, resolveCard } from "./project-context";
+import { loadProjectMeta, resolveCard, resolveCardById } from "./project-context";
 import { presentActivity, presentCard, presentComment } from "./presenters";
 import { defineTool } from "./tool-definition";
 
 export const getCardTool = defineTool({
   spec: TOOL_SPECS.get_card,
   async handler(deps, ctx, args) {
-    const meta = await loadProjectMeta(deps, ctx, args.project_id);
-    const item = await resolveCard(deps, ctx, meta, args.card);
+    const details = (cardId: string) =>
+      Promise.all([
+        args.comments_limit > 0
+          ? deps.tasker.listComments(ctx.call, args.project_id, cardId, { per_page: args.comments_limit })
+          : Promise.resolve({ items: [] }),
+        args.activity_limit > 0
+          ? deps.tasker.listActivities(ctx.call, args.project_id, cardId, { per_page: 100 })
+          : Promise.resolve({ items: [] }),
+        listSessionsOfCard(deps.sql, args.project_id, cardId),
+      ]);
+    let meta, item, comments, activity, sessions;
+    if (CARD_IDENTIFIER_PATTERN.test(args.card)) {
+      meta = await loadProjectMeta(deps, ctx, args.project_id);
+      item = await resolveCard(deps, ctx, meta, args.card);
+      [comments, activity, sessions] = await details(item.id);
+    } else {
+      // By UUID everything goes out at once (one Tasker round). What came back is used only
+      // once the card proved to be of this project; otherwise the card's 404 is the answer.
+      const rest = Promise.all([loadProjectMeta(deps, ctx, args.project_id), details(args.card.toLowerCase())]);
+      rest.catch(() => {});
+      item = await resolveCardById(deps, ctx, args.project_id, args.card);
+      [meta, [comments, activity, sessions]] = await rest;
+    }
     ctx.touched.card_id = item.id;
-    const [comments, activity, sessions] = await Promise.all([
-      args.comments_limit > 0
-        ? deps.tasker.listComments(ctx.call, args.project_id, item.id, { per_page: args.comments_limit })
-        : Promise.resolve({ items: [] }),
-      args.activity_limit > 0
-        ? deps.tasker.listActivities(ctx.call, args.project_id, item.id, { per_page: 100 })
-        : Promise.resolve({ items: [] }),
-      listSessionsOfCard(deps.sql, args.project_id, item.id),
-    ]);
     const byNewest = <T extends { created_at: string }>(a: T, b: T) => Date.parse(b.created_at) - Date.parse(a.created_at);
     return {
       card: presentCard(item, meta, deps.settings.taskerWebUrl, deps.settings.workspaceSlug),

@@ -38,13 +38,26 @@ export async function resolveCard(deps: ToolDeps, ctx: ToolCallContext, meta: Pr
       if (prefix !== meta.project.identifier.toUpperCase()) throw cardNotFound(ref);
       item = await deps.tasker.getWorkItemByIdentifier(ctx.call, prefix, Number(ref.slice(dash + 1)));
     } else {
-      item = await deps.tasker.getWorkItem(ctx.call, meta.project.id, ref.toLowerCase());
+      return await resolveCardById(deps, ctx, meta.project.id, ref);
     }
   } catch (error) {
     if (isTaskerError(error) && (error.code === "not_found" || error.code === "forbidden")) throw cardNotFound(ref);
     throw error;
   }
   if (item.project_id !== meta.project.id) throw cardNotFound(ref);
+  return item;
+}
+
+/** resolveCard for a UUID: needs no project metadata, so it can run alongside loading it. */
+export async function resolveCardById(deps: ToolDeps, ctx: ToolCallContext, projectId: string, ref: string): Promise<TaskerWorkItem> {
+  let item: TaskerWorkItem;
+  try {
+    item = await deps.tasker.getWorkItem(ctx.call, projectId, ref.toLowerCase());
+  } catch (error) {
+    if (isTaskerError(error) && (error.code === "not_found" || error.code === "forbidden")) throw cardNotFound(ref);
+    throw error;
+  }
+  if (item.project_id !== projectId) throw cardNotFound(ref);
   return item;
 }
 

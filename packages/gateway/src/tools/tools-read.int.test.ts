@@ -156,3 +156,21 @@ describe("read tools over HTTP", () => {
     expect(search.body.result.cards.map((c: { id: string }) => c.id)).toContain(created.id);
   });
 });
+
+describe("get_card by UUID asks Tasker in one round", () => {
+  it("the comments and activity requests go out while the card request is still running", async () => {
+    await t.call(agent, "get_card", { project_id: DEMO, card: FIXTURE.cards.demo1! }); // warm the metadata cache
+    const itemPath = new RegExp(`/work-items/${FIXTURE.cards.demo1}/$`);
+    t.stack.sandbox.faults.add({ mode: "latency", latencyMs: 400, method: "GET", path: itemPath, times: 1 });
+    const seq = t.stack.sandbox.requestLog.lastSeq;
+    const r = await t.call(agent, "get_card", { project_id: DEMO, card: FIXTURE.cards.demo1! });
+    expect(r.status, r.text).toBe(200);
+    const log = t.stack.sandbox.requestLog.since(seq);
+    const item = log.find((e) => itemPath.test(e.path))!;
+    const itemEnd = Date.parse(item.startedAt) + item.durationMs;
+    for (const kind of ["comments", "activities"]) {
+      const e = log.find((x) => x.path.endsWith(`/${FIXTURE.cards.demo1}/${kind}/`))!;
+      expect(Date.parse(e.startedAt), kind).toBeLessThan(itemEnd - 200);
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 /**
  * RFC 6962 §2.1 Merkle tree hashing: leaf = SHA-256(0x00 || data), node = SHA-256(0x01 ||
@@ -12,8 +12,14 @@ export function leafHash(data: Uint8Array): Buffer {
   return createHash("sha256").update(LEAF_PREFIX).update(data).digest();
 }
 
+// One-shot crypto.hash over a reused buffer: a tree of n leaves costs n - 1 of these, and
+// this is several times cheaper than a createHash object per node (audit:verify does 1M).
+const NODE_INPUT = Buffer.alloc(65, NODE_PREFIX[0]);
+
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash("sha256").update(NODE_PREFIX).update(left).update(right).digest();
+  NODE_INPUT.set(left.subarray(0, 32), 1);
+  NODE_INPUT.set(right.subarray(0, 32), 33);
+  return hash("sha256", NODE_INPUT, "buffer") as unknown as Buffer;
 }
 
 /** MTH of the empty tree: SHA-256 of the empty string. */
@@ -77,18 +83,28 @@ export class Frontier {
    */
   append(leaf: Uint8Array): StoredNode[] {
     const completed: StoredNode[] = [];
-    let hash: Buffer = Buffer.from(leaf);
+    this.push(leaf, completed);
+    return completed;
+  }
+
+  /** append() for callers that need no inner nodes (verification). */
+  appendOnly(leaf: Uint8Array): void {
+    this.push(leaf, null);
+  }
+
+  private push(leaf: Uint8Array, completed: StoredNode[] | null): void {
+    if (leaf.length !== 32) throw new RangeError("a leaf hash has 32 bytes");
+    let acc: Buffer = Buffer.from(leaf);
     let level = 0;
     const leafIndex = this.size;
     // each trailing one bit of the old size is a subtree of that level waiting for a sibling
     while (Math.floor(leafIndex / 2 ** level) % 2 === 1) {
-      hash = nodeHash(this.roots.pop()!, hash);
+      acc = nodeHash(this.roots.pop()!, acc);
       level++;
-      completed.push({ level, index: (leafIndex + 1) / 2 ** level - 1, hash });
+      completed?.push({ level, index: (leafIndex + 1) / 2 ** level - 1, hash: acc });
     }
-    this.roots.push(hash);
+    this.roots.push(acc);
     this.size++;
-    return completed;
   }
 
   root(): Buffer {

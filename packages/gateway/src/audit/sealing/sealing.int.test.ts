@@ -38,6 +38,7 @@ describe("sealing the audit log", () => {
     await sealAll();
     const result = await verifyAuditLog(stack.adminSql);
     expect(result).toMatchObject({ valid: true, checkpoints: 4, unsealed_events: 0, keys: "database" });
+    expect(await verifyAuditLog(stack.adminSql, { batchSize: 7 })).toEqual(result);
     const sealedCount = result.valid ? result.sealed_events : 0;
     const [count] = await stack.adminSql<{ events: number }[]>`SELECT count(*)::int AS events FROM audit_events`;
     expect(sealedCount).toBe(count!.events);
@@ -129,6 +130,22 @@ describe("audit:verify finds what a superuser changed", () => {
     expect(await verify()).toMatchObject({ valid: false, first_bad_event_id: victim, reason: "event_deleted" });
     // put back byte for byte: a round trip through JS would already change the row (occurred_at has microseconds)
     await asTamperingSuperuser(stack.adminSql, (tx) => tx`INSERT INTO audit_events SELECT * FROM tamper_saved`);
+    expect((await verify()).valid).toBe(true);
+
+    // the event and its leaf deleted together: the gap is named by its leaf index, in any range size
+    const [leaf] = await stack.adminSql<{ leaf_index: string }[]>`SELECT leaf_index FROM audit_leaves WHERE event_id = ${victim!}`;
+    await asTamperingSuperuser(stack.adminSql, async (tx) => {
+      await tx`CREATE TABLE tamper_saved_leaf AS SELECT * FROM audit_leaves WHERE event_id = ${victim!}`;
+      await tx`DELETE FROM audit_leaves WHERE event_id = ${victim!}`;
+      await tx`DELETE FROM audit_events WHERE id = ${victim!}`;
+    });
+    for (const batchSize of [3, 10_000]) {
+      expect(await verifyAuditLog(stack.adminSql, { batchSize })).toMatchObject({ valid: false, reason: "leaf_missing", leaf_index: Number(leaf!.leaf_index) });
+    }
+    await asTamperingSuperuser(stack.adminSql, async (tx) => {
+      await tx`INSERT INTO audit_events SELECT * FROM tamper_saved`;
+      await tx`INSERT INTO audit_leaves SELECT * FROM tamper_saved_leaf`;
+    });
     expect((await verify()).valid).toBe(true);
   });
 

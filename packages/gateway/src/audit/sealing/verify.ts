@@ -47,7 +47,7 @@ export interface VerifyOptions {
   trustedKeys?: PublicKey[];
   /** An exported checkpoint (and its key) the database must still extend. */
   anchor?: { checkpoint: Checkpoint; key: PublicKey };
-  /** Rows per cursor fetch. */
+  /** Leaves per range query. */
   batchSize?: number;
 }
 
@@ -63,7 +63,7 @@ const fail = (reason: VerifyFailureReason, message: string, extra: Partial<Verif
  * Recomputes the whole sealed log from the rows, in one read-only snapshot: every sealed
  * event's leaf hash from its row, the tree in leaf order, and at each checkpoint's size its
  * root, signature and link to the previous checkpoint; then, with an anchor, that the tree
- * still has the anchored root at the anchored size. Streams rows through a cursor, so memory
+ * still has the anchored root at the anchored size. Reads the leaves in ranges, so memory
  * stays flat for any log size. The first problem in log order is reported.
  */
 export async function verifyAuditLog(sql: Sql, options: VerifyOptions = {}): Promise<VerifyResult> {
@@ -118,12 +118,27 @@ export async function verifyAuditLog(sql: Sql, options: VerifyOptions = {}): Pro
       return null;
     };
 
-    // the row's leaf hash is recomputed by the database from the row itself (canonical-row.ts)
-    const cursor = tx<{ leaf_index: string; leaf_event_id: string; present: boolean; stored: Buffer; computed: Buffer | null }[]>`
-      SELECT l.leaf_index, l.event_id::text AS leaf_event_id, e.id IS NOT NULL AS present, l.leaf_hash AS stored, ${leafHashSql(tx, extra)} AS computed
-      FROM audit_leaves l LEFT JOIN audit_events e ON e.id = l.event_id
-      ORDER BY l.leaf_index`.cursor(options.batchSize ?? 10_000);
-    outer: for await (const rows of cursor) {
+    // The row's leaf hash is recomputed by the database from the row itself (canonical-row.ts).
+    // Leaves are read in index ranges, the next range already requested while this one is
+    // checked, so the server's hashing and ours overlap instead of taking turns.
+    type LeafRow = { leaf_index: string; leaf_event_id: string; present: boolean; stored: Buffer; computed: Buffer | null };
+    const chunk = options.batchSize ?? 20_000;
+    const [bounds] = await tx<{ end: string }[]>`SELECT coalesce(max(leaf_index) + 1, 0) AS end FROM audit_leaves`;
+    const end = Number(bounds?.end ?? 0);
+    const fetchRange = (from: number) => {
+      const query = tx<LeafRow[]>`
+        SELECT l.leaf_index, l.event_id::text AS leaf_event_id, e.id IS NOT NULL AS present, l.leaf_hash AS stored, ${leafHashSql(tx, extra)} AS computed
+        FROM audit_leaves l LEFT JOIN audit_events e ON e.id = l.event_id
+        WHERE l.leaf_index >= ${from} AND l.leaf_index < ${from + chunk}
+        ORDER BY l.leaf_index`;
+      query.execute();
+      query.catch(() => undefined); // rejections surface where the range is awaited
+      return query;
+    };
+    let pendingRange: Promise<LeafRow[]> | null = end > 0 ? fetchRange(0) : null;
+    outer: for (let from = 0; pendingRange; from += chunk) {
+      const rows = await pendingRange;
+      pendingRange = from + chunk < end ? fetchRange(from + chunk) : null;
       for (const row of rows) {
         const index = Number(row.leaf_index);
         if (index !== frontier.treeSize) {
@@ -144,12 +159,21 @@ export async function verifyAuditLog(sql: Sql, options: VerifyOptions = {}): Pro
           });
           break outer;
         }
-        frontier.append(hash);
+        frontier.appendOnly(hash);
         lastEventId = row.leaf_event_id;
-        failure = reachCheckpoints();
+        if (next < checkpoints.length && checkpoints[next]!.treeSize <= frontier.treeSize) failure = reachCheckpoints();
+        else if (anchor && frontier.treeSize === anchor.checkpoint.treeSize) failure = reachCheckpoints();
         if (failure) break outer;
       }
+      if (rows.length < chunk) {
+        // a short range is the end of the leaves, unless more follow after a gap
+        if (frontier.treeSize < end) {
+          failure = fail("leaf_missing", `sealed leaf ${frontier.treeSize} is missing: a sealed event and its leaf were deleted`, { leaf_index: frontier.treeSize });
+        }
+        break;
+      }
     }
+    await pendingRange?.catch(() => undefined);
     if (failure) return failure;
     const pending = checkpoints[next];
     if (pending) return fail("leaf_missing", `checkpoint #${pending.seq} seals ${pending.treeSize} events but only ${frontier.treeSize} sealed leaves remain`, { checkpoint_seq: pending.seq, leaf_index: frontier.treeSize });
