@@ -8,7 +8,6 @@
  */
 import { FIXTURE } from "@nodedc/tasker-sandbox";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { IDEMPOTENCY_LEASE_S } from "../../packages/gateway/src/idempotency/idempotent-write";
 import { startTestStack, type TestStack } from "../../packages/gateway/src/testing/test-stack";
 import { recordFigures } from "./lib/figures";
 import { auditByKey, callTool, DEMO, taskerWrites, type CallResult } from "./lib/process-stack";
@@ -17,6 +16,8 @@ import { FAULTS } from "./lib/size";
 import { startTcpProxy, type TcpProxy } from "./lib/tcp-proxy";
 
 const TIMEOUT_MS = 1_000;
+/** A short idempotency lease (IDEMPOTENCY_LEASE_S) so a Tasker slower than it fits in a test. */
+const IDEMPOTENCY_LEASE_S = 3;
 /** Reads are retried a bounded number of times; a frozen Tasker must still answer by then. */
 const ANSWER_BOUND_MS = 4 * TIMEOUT_MS + 3_000;
 
@@ -230,7 +231,7 @@ it("Tasker killed mid-call (connections cut, port refused, restarted with its da
 }, FAULTS.testTimeoutMs);
 
 it(`a Tasker write slower than the ${IDEMPOTENCY_LEASE_S} s idempotency lease is still written once when the client retries meanwhile`, async () => {
-  const local = await startTestStack({ env: { TASKER_TIMEOUT_MS: "90000", LOG_LEVEL: "warn" } });
+  const local = await startTestStack({ env: { TASKER_TIMEOUT_MS: "30000", IDEMPOTENCY_LEASE_S: String(IDEMPOTENCY_LEASE_S), LOG_LEVEL: "warn" } });
   try {
     const { agent } = await local.createAgent(FIXTURE.users.demoOwner.email, "Slow Tasker agent");
     await local.grant(agent.id, "DEMO", ["cards:read", "comments:write"]);
@@ -239,7 +240,7 @@ it(`a Tasker write slower than the ${IDEMPOTENCY_LEASE_S} s idempotency lease is
     const key = `slow-tasker-${Math.random().toString(36).slice(2, 12)}`;
     const args = { project_id: DEMO, card_id: card, body_markdown: "slower than the lease" };
     const since = local.sandbox.requestLog.lastSeq;
-    local.sandbox.faults.add({ mode: "latency", method: "POST", path: "/comments/$", latencyMs: (IDEMPOTENCY_LEASE_S + 8) * 1000, times: 1 });
+    local.sandbox.faults.add({ mode: "latency", method: "POST", path: "/comments/$", latencyMs: (IDEMPOTENCY_LEASE_S + 5) * 1000, times: 1 });
     const first = callTool(local.gatewayUrl, slowToken, "add_comment", args, key, 120_000);
     // The scenario itself is timed: the client retries once the first call has run past the lease.
     await new Promise((r) => setTimeout(r, (IDEMPOTENCY_LEASE_S + 2) * 1000));
