@@ -18,9 +18,15 @@ import { exportedCheckpointSchema } from "./exported-checkpoint";
 const cli = fileURLToPath(new URL("./verify-cli.ts", import.meta.url));
 const root = fileURLToPath(new URL("../../../../../", import.meta.url));
 
-function runVerify(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+type Run = { code: number | null; stdout: string; stderr: string };
+
+function runVerify(args: string[], env: Record<string, string>): Promise<Run> {
+  return run(process.execPath, ["--import", "tsx", cli, ...args], env);
+}
+
+function run(command: string, args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], { cwd: root, env: { PATH: process.env.PATH ?? "", ...env } });
+    const child = spawn(command, args, { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -55,6 +61,10 @@ describe("pnpm audit:verify", () => {
     const intact = await runVerify(["--json", "--export-checkpoint", anchorFile], env);
     expect(intact.code).toBe(0);
     expect(JSON.parse(intact.stdout)).toMatchObject({ valid: true, sealed_events: 30, checkpoints: 1, elapsed_ms: expect.any(Number) });
+    // the command as DESIGN §15 spells it: its stdout is the JSON alone (no pnpm banner)
+    const viaPnpm = await run("pnpm", ["audit:verify", "--json"], env);
+    expect(viaPnpm.code).toBe(0);
+    expect(JSON.parse(viaPnpm.stdout)).toMatchObject({ valid: true, sealed_events: 30 });
     const exported = exportedCheckpointSchema.parse(JSON.parse(readFileSync(anchorFile, "utf8")));
     expect(exported).toMatchObject({ seq: 1, tree_size: 30, key_id: key.keyId, public_key: key.publicKeyPem });
 
