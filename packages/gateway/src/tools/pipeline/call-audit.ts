@@ -1,5 +1,6 @@
 import type { AgentContext } from "../../auth/agent-context";
 import type { AuditEventInput, AuditOutcome } from "../../audit/audit-event";
+import { retryWhileUnreachable } from "../../audit/retry-while-unreachable";
 import type { ToolDeps } from "../tool-definition";
 import type { ToolCall } from "./tool-call";
 
@@ -36,10 +37,10 @@ export function callEvent(
 
 /**
  * Events of reads go to the durable pool without holding the answer back for their commit: a crash in that instant can lose a
- * read's event, never a write's (writes await theirs before Tasker is called).
+ * read's event, never a write's (writes await theirs before Tasker is called). Nobody retries an event whose answer is gone,
+ * so it is retried here while the database is unreachable (a restart, a failover).
  */
 export function auditInBackground(deps: Pick<ToolDeps, "audit" | "logger">, event: AuditEventInput): void {
-  deps.audit
-    .durable(event)
+  retryWhileUnreachable(() => deps.audit.durable(event))
     .catch((e) => deps.logger.error({ err: e, request_id: event.request_id, outcome: event.outcome }, "audit of a tool call failed"));
 }
