@@ -20,6 +20,17 @@ async function warmAgent(name: string): Promise<ToolAgent> {
   return a;
 }
 
+/** Waits (bounded) until `count` whoami events of the agent are committed; read through adminSql, which queryCount() does not count. */
+async function auditEventsLanded(a: ToolAgent, count: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const [row] = await t.stack.adminSql<{ n: number }[]>`SELECT count(*)::int AS n FROM audit_events WHERE agent_id = ${a.id} AND action = 'tool.whoami'`;
+    if (row!.n >= count) return;
+    if (Date.now() > deadline) throw new Error(`only ${row!.n} of ${count} audit events of ${a.id} landed`);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 const statusOf = async (a: ToolAgent, tool = "whoami", args: Record<string, unknown> = {}) => {
   const r = await t.call(a, tool, args);
   return [r.status, r.body?.error?.code ?? null];
@@ -28,8 +39,12 @@ const statusOf = async (a: ToolAgent, tool = "whoami", args: Record<string, unkn
 describe("the auth cache of tool calls", () => {
   it("serves a warm token without the token lookup: one statement before the answer, plus the read's audit event", async () => {
     const a = await warmAgent("cache-warm");
+    // reads are audited after their answer: count from the moment the warm-up's events
+    // have landed, and until the measured calls' events have, so none falls on the wrong side
+    await auditEventsLanded(a, 2);
     const before = t.stack.queryCount();
     for (let i = 0; i < 5; i++) expect((await t.call(a, "whoami", {})).status).toBe(200);
+    await auditEventsLanded(a, 7);
     // rate limits + auth epoch (1) and the background audit insert (1) per call
     expect((t.stack.queryCount() - before) / 5).toBeLessThanOrEqual(2);
     expect(t.stack.deps.authCache.size).toBeGreaterThan(0);
