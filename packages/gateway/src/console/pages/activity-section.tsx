@@ -2,6 +2,7 @@
 import { AUDIT_OUTCOMES } from "@nodedc/shared";
 import { formatTime } from "./format";
 import { FieldError } from "./layout";
+import { DataTable } from "./data-table";
 
 export interface CardRef {
   label: string;
@@ -53,33 +54,20 @@ export function ActivitySection(props: ActivitySectionProps) {
       {props.sessions.length > 0 ? (
         <>
           <h3>Card sessions</h3>
-          <div class="table-wrap" tabindex={0} role="group" aria-label="Scrollable table">
-            <table>
-              <caption>Card sessions</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Card</th>
-                  <th scope="col">Session</th>
-                  <th scope="col">Summary</th>
-                  <th scope="col">Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.sessions.map((s) => (
-                  <tr>
-                    <th scope="row">
-                      <CardCell card={s.card} />
-                    </th>
-                    <td>
-                      <span class={`badge session-${s.status}`}>{s.status}</span>
-                    </td>
-                    <td>{s.summary}</td>
-                    <td>{formatTime(s.updated_at)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption="Card sessions" columns={["Card", "Session", "Summary", "Updated"]}>
+            {props.sessions.map((s) => (
+              <tr>
+                <th scope="row">
+                  <CardCell card={s.card} />
+                </th>
+                <td>
+                  <span class={`badge session-${s.status}`}>{s.status}</span>
+                </td>
+                <td>{s.summary}</td>
+                <td>{formatTime(s.updated_at)}</td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       ) : null}
       <form method="get" action={`${base}#activity`} class="filters">
@@ -109,50 +97,34 @@ export function ActivitySection(props: ActivitySectionProps) {
         </div>
         <button type="submit">Filter activity</button>
       </form>
-      <div class="table-wrap" tabindex={0} role="group" aria-label="Scrollable table">
-        <table>
-          <caption>Activity</caption>
-          <thead>
+      <DataTable caption="Activity" columns={["Time", "Action", "Who", "Where", "Outcome", "Card", "Sealed"]}>
+        {props.lines.length === 0 ? (
+          <tr>
+            <td colspan={7}>Nothing recorded{props.filters.outcome || props.filters.project ? " for this filter" : " yet"}.</td>
+          </tr>
+        ) : (
+          props.lines.map((l) => (
             <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Action</th>
-              <th scope="col">Who</th>
-              <th scope="col">Where</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Card</th>
-              <th scope="col">Sealed</th>
+              <td>
+                <time datetime={l.occurred_at.toISOString()}>{formatTime(l.occurred_at)}</time>
+              </td>
+              <td>
+                <code>{l.action}</code>
+              </td>
+              <td>{l.actor}</td>
+              <td>{l.project ?? "—"}</td>
+              <td>
+                <span class={`badge outcome-${l.outcome}`}>{l.outcome}</span>
+                {l.error_code ? ` (${l.error_code})` : ""}
+              </td>
+              <td>
+                <CardCell card={l.card} />
+              </td>
+              <td>{l.sealedIn !== null ? `sealed in checkpoint #${l.sealedIn}` : "not sealed yet"}</td>
             </tr>
-          </thead>
-          <tbody>
-            {props.lines.length === 0 ? (
-              <tr>
-                <td colspan={7}>Nothing recorded{props.filters.outcome || props.filters.project ? " for this filter" : " yet"}.</td>
-              </tr>
-            ) : (
-              props.lines.map((l) => (
-                <tr>
-                  <td>
-                    <time datetime={l.occurred_at.toISOString()}>{formatTime(l.occurred_at)}</time>
-                  </td>
-                  <td>
-                    <code>{l.action}</code>
-                  </td>
-                  <td>{l.actor}</td>
-                  <td>{l.project ?? "—"}</td>
-                  <td>
-                    <span class={`badge outcome-${l.outcome}`}>{l.outcome}</span>
-                    {l.error_code ? ` (${l.error_code})` : ""}
-                  </td>
-                  <td>
-                    <CardCell card={l.card} />
-                  </td>
-                  <td>{l.sealedIn !== null ? `sealed in checkpoint #${l.sealedIn}` : "not sealed yet"}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+          ))
+        )}
+      </DataTable>
       {props.nextCursor ? (
         <p>
           <a href={`${base}?${query({ cursor: props.nextCursor })}#activity`}>Load more activity</a>

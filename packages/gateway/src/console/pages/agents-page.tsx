@@ -4,6 +4,7 @@ import type { AgentRow } from "../../agents/agent-store";
 import type { OwnerRow } from "../../owners/owner-store";
 import { CONNECTION_TEXT, clientText, formatTime, isoOf } from "./format";
 import { FieldError, Layout, NonceField } from "./layout";
+import { DataTable } from "./data-table";
 
 export interface AgentOverview {
   agent: AgentRow;
@@ -62,47 +63,31 @@ export function AgentsPage(props: AgentsPageProps) {
           <button type="submit">Show agents</button>
         </form>
       ) : null}
-      <div class="table-wrap" tabindex={0} role="group" aria-label="Scrollable table">
-        <table>
-          <caption>Agents</caption>
-          <thead>
+      <DataTable caption="Agents" columns={["Name", ...(admin ? ["Owner"] : []), "Status", "Connection", "Last seen", "Projects", "Devices"]}>
+        {props.agents.length === 0 ? (
+          <tr>
+            <td colspan={admin ? 7 : 6}>No agents yet. Press “New agent” to make one.</td>
+          </tr>
+        ) : (
+          props.agents.map(({ agent, projects, devices }) => (
             <tr>
-              <th scope="col">Name</th>
-              {admin ? <th scope="col">Owner</th> : null}
-              <th scope="col">Status</th>
-              <th scope="col">Connection</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">Projects</th>
-              <th scope="col">Devices</th>
+              <th scope="row">
+                <a href={`/console/agents/${agent.id}`}>{agent.display_name}</a>
+              </th>
+              {admin ? <td>{agent.owner_user_id}</td> : null}
+              <td>
+                <span class={`badge status-${agent.status}`}>{agent.status}</span>
+              </td>
+              <td>
+                <span class={`badge conn-${agent.connection_status}`}>{CONNECTION_TEXT[agent.connection_status]}</span>
+              </td>
+              <td>{agent.last_seen_at ? <time datetime={isoOf(agent.last_seen_at)}>{formatTime(agent.last_seen_at)}</time> : "never"}</td>
+              <td>{projects.length ? projects.join(", ") : "none"}</td>
+              <td>{devices.length ? devices.map((d) => `${d.device_name ?? "unnamed device"} — ${clientText(d.client)}`).join("; ") : "none"}</td>
             </tr>
-          </thead>
-          <tbody>
-            {props.agents.length === 0 ? (
-              <tr>
-                <td colspan={admin ? 7 : 6}>No agents yet. Press “New agent” to make one.</td>
-              </tr>
-            ) : (
-              props.agents.map(({ agent, projects, devices }) => (
-                <tr>
-                  <th scope="row">
-                    <a href={`/console/agents/${agent.id}`}>{agent.display_name}</a>
-                  </th>
-                  {admin ? <td>{agent.owner_user_id}</td> : null}
-                  <td>
-                    <span class={`badge status-${agent.status}`}>{agent.status}</span>
-                  </td>
-                  <td>
-                    <span class={`badge conn-${agent.connection_status}`}>{CONNECTION_TEXT[agent.connection_status]}</span>
-                  </td>
-                  <td>{agent.last_seen_at ? <time datetime={isoOf(agent.last_seen_at)}>{formatTime(agent.last_seen_at)}</time> : "never"}</td>
-                  <td>{projects.length ? projects.join(", ") : "none"}</td>
-                  <td>{devices.length ? devices.map((d) => `${d.device_name ?? "unnamed device"} — ${clientText(d.client)}`).join("; ") : "none"}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+          ))
+        )}
+      </DataTable>
       {props.nextCursor ? (
         <p>
           <a href={`/console?${new URLSearchParams({ ...(admin?.ownerFilter ? { owner: admin.ownerFilter } : {}), cursor: props.nextCursor }).toString()}`}>More agents</a>
@@ -118,43 +103,29 @@ function OwnersSection(props: { owners: (OwnerRow & { agent_count: number })[]; 
     <section aria-labelledby="owners-heading">
       <h2 id="owners-heading">Owners</h2>
       <p>Blocking an owner suspends every agent of theirs at its next call; reactivating lifts the block.</p>
-      <div class="table-wrap" tabindex={0} role="group" aria-label="Scrollable table">
-        <table>
-          <caption>Owners</caption>
-          <thead>
-            <tr>
-              <th scope="col">Owner</th>
-              <th scope="col">Email</th>
-              <th scope="col">Status</th>
-              <th scope="col">Agents</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.owners.map((o) => (
-              <tr>
-                <th scope="row">{o.user_id}</th>
-                <td>{o.email ?? "—"}</td>
-                <td>
-                  <span class={`badge owner-${o.status}`}>{o.status}</span>
-                </td>
-                <td>{o.agent_count}</td>
-                <td>
-                  {o.status === "annulled" ? (
-                    "annulled for good"
-                  ) : (
-                    <form method="post" action={`/console/owners/${encodeURIComponent(o.user_id)}/status`} data-enhance>
-                      <NonceField nonce={props.forms[o.user_id] ?? ""} />
-                      <input type="hidden" name="status" value={o.status === "active" ? "blocked" : "active"} />
-                      <button type="submit">{o.status === "active" ? "Block owner" : "Reactivate owner"}</button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Owners" columns={["Owner", "Email", "Status", "Agents", "Action"]}>
+        {props.owners.map((o) => (
+          <tr>
+            <th scope="row">{o.user_id}</th>
+            <td>{o.email ?? "—"}</td>
+            <td>
+              <span class={`badge owner-${o.status}`}>{o.status}</span>
+            </td>
+            <td>{o.agent_count}</td>
+            <td>
+              {o.status === "annulled" ? (
+                "annulled for good"
+              ) : (
+                <form method="post" action={`/console/owners/${encodeURIComponent(o.user_id)}/status`} data-enhance>
+                  <NonceField nonce={props.forms[o.user_id] ?? ""} />
+                  <input type="hidden" name="status" value={o.status === "active" ? "blocked" : "active"} />
+                  <button type="submit">{o.status === "active" ? "Block owner" : "Reactivate owner"}</button>
+                </form>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

@@ -2,6 +2,7 @@
 import type { PairingStatusRow } from "../../pairing/pairing-store";
 import { clientText, formatTime, isoOf } from "./format";
 import { NonceField } from "./layout";
+import { DataTable } from "./data-table";
 
 export interface FreshCode {
   id: string;
@@ -72,40 +73,27 @@ export function ConnectSection(props: ConnectSectionProps) {
       {props.codes.length === 0 ? (
         <p>No pairing code yet.</p>
       ) : (
-        <div class="table-wrap" tabindex={0} role="group" aria-label="Scrollable table">
-          <table>
-            <caption>Pairing codes</caption>
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Status</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.codes.map((row) => (
-                <tr data-code-row={row.id}>
-                  <td>{formatTime(row.created_at)}</td>
-                  <td>{formatTime(row.expires_at)}</td>
-                  <td>
-                    <span class={`badge code-${row.status}`}>{pairingStatusText(row)}</span>
-                  </td>
-                  <td>
-                    {row.status === "pending" ? (
-                      <form method="post" action={`${base}/pairing-codes/${row.id}/cancel`} data-enhance>
-                        <NonceField nonce={props.cancelNonces[row.id] ?? ""} />
-                        <button type="submit">Cancel code</button>
-                      </form>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Pairing codes" columns={["Created", "Expires", "Status", "Action"]}>
+          {props.codes.map((row) => (
+            <tr data-code-row={row.id}>
+              <td>{formatTime(row.created_at)}</td>
+              <td>{formatTime(row.expires_at)}</td>
+              <td>
+                <span class={`badge code-${row.status}`}>{pairingStatusText(row)}</span>
+              </td>
+              <td>
+                {row.status === "pending" ? (
+                  <form method="post" action={`${base}/pairing-codes/${row.id}/cancel`} data-enhance>
+                    <NonceField nonce={props.cancelNonces[row.id] ?? ""} />
+                    <button type="submit">Cancel code</button>
+                  </form>
+                ) : (
+                  "—"
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -3,6 +3,7 @@ import { SCOPES } from "@nodedc/shared";
 import type { GrantRow } from "../../grants/grant-store";
 import { SCOPE_HELP } from "./format";
 import { FieldError, NonceField } from "./layout";
+import { DataTable } from "./data-table";
 
 export interface GrantsSectionProps {
   agentId: string;
@@ -27,34 +28,21 @@ export function GrantsSection(props: GrantsSectionProps) {
       {props.grants.length === 0 ? (
         <p>No project granted yet: the agent cannot read or change anything.</p>
       ) : (
-        <div class="table-wrap" tabindex={0} role="group" aria-label="Scrollable table">
-          <table>
-            <caption id="grants-caption">Granted projects</caption>
-            <thead>
-              <tr>
-                <th scope="col">Identifier</th>
-                <th scope="col">Name</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.grants.map((g) => (
-                <tr>
-                  <th scope="row">{g.project_identifier ?? g.project_id}</th>
-                  <td>{g.project_name ?? "—"}</td>
-                  <td>{g.scopes.join(", ")}</td>
-                  <td>
-                    <form method="post" action={`${base}/grants/${g.id}/remove`} data-enhance>
-                      <NonceField nonce={props.removeNonces[g.id] ?? ""} />
-                      <button type="submit">Remove grant</button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Granted projects" captionId="grants-caption" columns={["Identifier", "Name", "Scopes", "Action"]}>
+          {props.grants.map((g) => (
+            <tr>
+              <th scope="row">{g.project_identifier ?? g.project_id}</th>
+              <td>{g.project_name ?? "—"}</td>
+              <td>{g.scopes.join(", ")}</td>
+              <td>
+                <form method="post" action={`${base}/grants/${g.id}/remove`} data-enhance>
+                  <NonceField nonce={props.removeNonces[g.id] ?? ""} />
+                  <button type="submit">Remove grant</button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {props.revoked ? null : (
         <form method="post" action={`${base}/grants`} class="card" data-enhance>

@@ -2,6 +2,7 @@
 import type { TokenMeta } from "@nodedc/shared";
 import { clientText, formatTime } from "./format";
 import { NonceField } from "./layout";
+import { DataTable } from "./data-table";
 
 export type TokenStatus = "active" | "revoked" | "expired" | "rotated";
 
@@ -58,51 +59,34 @@ export function TokensSection(props: TokensSectionProps) {
       {props.tokens.length === 0 ? (
         <p>No token yet: connect a device above.</p>
       ) : (
-        <div class="table-wrap" tabindex={0} role="group" aria-label="Scrollable table">
-          <table>
-            <caption>Tokens</caption>
-            <thead>
-              <tr>
-                <th scope="col">Token</th>
-                <th scope="col">Device</th>
-                <th scope="col">Client</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Status</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.tokens.map((t) => (
-                <tr>
-                  <th scope="row">
-                    <code>{tokenLabel(t.meta)}</code>
-                    {t.replacesTokenId ? <span class="chain"> replaces {labelOf.get(t.replacesTokenId) ?? "an earlier token"}</span> : null}
-                  </th>
-                  <td>{t.meta.device_name ?? t.meta.name ?? "—"}</td>
-                  <td>{clientText(t.meta.client)}</td>
-                  <td>{formatTime(t.meta.created_at)}</td>
-                  <td>{formatTime(t.meta.last_used_at)}</td>
-                  <td>{t.meta.expires_at ? formatTime(t.meta.expires_at) : "does not expire"}</td>
-                  <td>
-                    <span class={`badge token-${t.status}`}>{t.status}</span>
-                  </td>
-                  <td>
-                    {t.status === "active" ? (
-                      <form method="post" action={`${base}/tokens/${t.meta.id}/revoke`} data-enhance>
-                        <NonceField nonce={props.revokeNonces[t.meta.id] ?? ""} />
-                        <button type="submit">Revoke token</button>
-                      </form>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Tokens" columns={["Token", "Device", "Client", "Created", "Last used", "Expires", "Status", "Action"]}>
+          {props.tokens.map((t) => (
+            <tr>
+              <th scope="row">
+                <code>{tokenLabel(t.meta)}</code>
+                {t.replacesTokenId ? <span class="chain"> replaces {labelOf.get(t.replacesTokenId) ?? "an earlier token"}</span> : null}
+              </th>
+              <td>{t.meta.device_name ?? t.meta.name ?? "—"}</td>
+              <td>{clientText(t.meta.client)}</td>
+              <td>{formatTime(t.meta.created_at)}</td>
+              <td>{formatTime(t.meta.last_used_at)}</td>
+              <td>{t.meta.expires_at ? formatTime(t.meta.expires_at) : "does not expire"}</td>
+              <td>
+                <span class={`badge token-${t.status}`}>{t.status}</span>
+              </td>
+              <td>
+                {t.status === "active" ? (
+                  <form method="post" action={`${base}/tokens/${t.meta.id}/revoke`} data-enhance>
+                    <NonceField nonce={props.revokeNonces[t.meta.id] ?? ""} />
+                    <button type="submit">Revoke token</button>
+                  </form>
+                ) : (
+                  "—"
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
