@@ -61,10 +61,14 @@ describe("pnpm audit:verify", () => {
     const intact = await runVerify(["--json", "--export-checkpoint", anchorFile], env);
     expect(intact.code).toBe(0);
     expect(JSON.parse(intact.stdout)).toMatchObject({ valid: true, sealed_events: 30, checkpoints: 1, elapsed_ms: expect.any(Number) });
-    // the command as DESIGN §15 spells it: its stdout is the JSON alone (no pnpm banner)
+    // the command as DESIGN §15 spells it: pnpm prints its "> … audit:verify" banner on
+    // stdout before any script, so the JSON is the last line; `pnpm -s` prints the JSON alone
     const viaPnpm = await run("pnpm", ["audit:verify", "--json"], env);
     expect(viaPnpm.code).toBe(0);
-    expect(JSON.parse(viaPnpm.stdout)).toMatchObject({ valid: true, sealed_events: 30 });
+    expect(JSON.parse(viaPnpm.stdout.trim().split("\n").at(-1)!)).toMatchObject({ valid: true, sealed_events: 30 });
+    const silent = await run("pnpm", ["-s", "audit:verify", "--json"], env);
+    expect(silent.code).toBe(0);
+    expect(JSON.parse(silent.stdout)).toMatchObject({ valid: true, sealed_events: 30 });
     const exported = exportedCheckpointSchema.parse(JSON.parse(readFileSync(anchorFile, "utf8")));
     expect(exported).toMatchObject({ seq: 1, tree_size: 30, key_id: key.keyId, public_key: key.publicKeyPem });
 
