@@ -163,9 +163,15 @@ describe("token rotation through the CLI (real gateway, database and keychain)",
     expect(successor!.token_hash.equals(hashAgentToken(stack.config.tokenPepper, stored))).toBe(true);
     expect((await tokenByValue(old)).rotated_at).toBeNull(); // not used yet: the old one still works
 
-    // the running process notices, switches at the agreed moment, and keeps working
-    expect((await mcp.whoami()).isError).toBe(false);
-    await mcp.waitFor(/now using the rotated agent token ndca_…/);
+    // the running process notices, switches at the agreed moment, and keeps working. It
+    // looks at the profile before a request (at most every 250 ms), so it is asked until it
+    // has switched: a single call can fall inside one interval with the previous look.
+    const switched = mcp.waitFor(/now using the rotated agent token ndca_…/).then(() => true);
+    for (let asked = 0; !(await Promise.race([switched, Promise.resolve(false)])); asked++) {
+      expect(asked, "the running mcp never switched to the rotated token").toBeLessThan(80);
+      expect((await mcp.whoami()).isError).toBe(false);
+      await Promise.race([switched, new Promise((resolve) => setTimeout(resolve, 250))]);
+    }
     expect((await mcp.whoami()).isError).toBe(false);
     expect((await tokenByValue(old)).rotated_at).not.toBeNull();
     expect((await tokenByValue(stored)).activated_at).not.toBeNull();

@@ -77,18 +77,25 @@ describe("pnpm audit:verify", () => {
     expect(human.stdout).toMatch(/audit log intact: 30 sealed events in 1 checkpoints/);
     expect(human.stdout).toMatch(/still extended/);
 
-    await asTamperingSuperuser(sql, (tx) => tx`UPDATE audit_events SET action = 'sealing.innocent' WHERE id = ${ids[17]!}`);
+    // "first" is in the tree's order, which one INSERT of many rows does not fix: take the
+    // events by leaf index, so the deleted one is the earlier leaf of the two
+    const leaves = await sql<{ event_id: string }[]>`SELECT event_id FROM audit_leaves ORDER BY leaf_index`;
+    expect(leaves.map((l) => l.event_id).sort()).toEqual([...ids].sort());
+    const laterLeaf = leaves[17]!.event_id;
+    const earlierLeaf = leaves[3]!.event_id;
+
+    await asTamperingSuperuser(sql, (tx) => tx`UPDATE audit_events SET action = 'sealing.innocent' WHERE id = ${laterLeaf}`);
     const changed = await runVerify(["--json"], env);
     expect(changed.code).toBe(1);
-    expect(JSON.parse(changed.stdout)).toMatchObject({ valid: false, first_bad_event_id: ids[17], reason: "event_changed" });
+    expect(JSON.parse(changed.stdout)).toMatchObject({ valid: false, first_bad_event_id: laterLeaf, reason: "event_changed" });
 
-    await asTamperingSuperuser(sql, (tx) => tx`DELETE FROM audit_events WHERE id = ${ids[3]!}`);
+    await asTamperingSuperuser(sql, (tx) => tx`DELETE FROM audit_events WHERE id = ${earlierLeaf}`);
     const deleted = await runVerify(["--json"], env);
     expect(deleted.code).toBe(1);
-    expect(JSON.parse(deleted.stdout)).toMatchObject({ valid: false, first_bad_event_id: ids[3], reason: "event_deleted" });
+    expect(JSON.parse(deleted.stdout)).toMatchObject({ valid: false, first_bad_event_id: earlierLeaf, reason: "event_deleted" });
     const summary = await runVerify([], env);
     expect(summary.code).toBe(1);
-    expect(summary.stdout).toContain(`first bad event: ${ids[3]}`);
+    expect(summary.stdout).toContain(`first bad event: ${earlierLeaf}`);
   });
 
   it("exits 1 on a forged exported checkpoint and 2 when it cannot check at all", async () => {
