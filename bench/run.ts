@@ -11,7 +11,7 @@ import { destroyAgents } from "./lib/http.ts";
 import { fileExists, ROOT } from "./lib/paths.ts";
 import { ask, memoryOf, startTsServer } from "./lib/proc.ts";
 import { FULL, SMOKE } from "./lib/profile.ts";
-import { cpuTable, latencyTable, loadTable, rowsTable, viaTable, type WayColumn } from "./lib/report.ts";
+import { cpuTable, latencyTable, loadTable, rowsTable, targetsTable, viaTable, type WayColumn } from "./lib/report.ts";
 import { errorText, Results } from "./lib/results.ts";
 import { measureWay, withCpu } from "./lib/way.ts";
 import { coldStart, nodeStartFloor } from "./legs/cold-start.ts";
@@ -20,6 +20,7 @@ import { measurePackage } from "./legs/package-size.ts";
 import { ensureCliBuilt } from "./lib/cli-build.ts";
 import { PEER_ENTRY, peerEnv, peerOps, startPeer } from "./legs/peer.ts";
 import { runGatewayLegs } from "./legs/gateway-legs.ts";
+import { roundsLeg } from "./legs/rounds.ts";
 import { DEPLOYED_NODE_OPTIONS } from "./lib/gateway-process.ts";
 import { runMicro } from "./legs/micro.ts";
 import { runScale } from "./legs/scale.ts";
@@ -74,6 +75,9 @@ function report(): string {
     "",
     cpuTable(cols),
     rowsTable(results.rows),
+    "",
+    "## Every target, in one table",
+    targetsTable(results.rows),
   ];
   return parts.join("\n");
 }
@@ -153,6 +157,7 @@ async function main(): Promise<void> {
     });
 
     await leg("gateway", () => runGatewayLegs(b, s, ways));
+    await leg("rounds", () => roundsLeg(b, s));
   } else {
     ways.peer!.na = ways.direct!.na = "sandbox did not start";
   }
