@@ -62,7 +62,7 @@ try {
     const cells = figures.map((f, k) => {
       const own = `${f.latency.p50.toFixed(2)} / ${f.latency.p95.toFixed(1)}, ${f.callsPerSec.toFixed(0)}/s, ${f.cpuMsPerCall.toFixed(2)}`;
       if (k === floorIdx) return own;
-      return `${own} (floor: CPU ${(f.cpuMsPerCall / f0.cpuMsPerCall).toFixed(2)}×, calls/s ${(f.callsPerSec / f0.callsPerSec).toFixed(2)}×, p50 +${(f.latency.p50 - f0.latency.p50).toFixed(2)} ms)`;
+      return `${own} (floor: CPU ${(f.cpuMsPerCall / f0.cpuMsPerCall).toFixed(2)}×, calls/s ${(f.callsPerSec / f0.callsPerSec).toFixed(2)}×, p50 ${f.latency.p50 >= f0.latency.p50 ? "+" : "−"}${Math.abs(f.latency.p50 - f0.latency.p50).toFixed(2)} ms)`;
     });
     console.log(`| ${name} | ${cells.join(" | ")} |`);
   }
