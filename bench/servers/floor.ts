@@ -38,7 +38,8 @@ const tasker = new Pool(env("FLOOR_TASKER_URL"), { connections: 64, pipelining: 
 const taskerHeaders = { "x-api-key": env("FLOOR_TASKER_KEY"), "content-type": "application/json", accept: "application/json" };
 const ws = `/api/v1/workspaces/${env("FLOOR_SLUG")}`;
 
-await sql`CREATE TABLE IF NOT EXISTS floor_counters (bucket text PRIMARY KEY, count bigint NOT NULL)`;
+// UNLOGGED like the gateway's rate-limit counters: the admit statement of a read waits for no WAL flush
+await sql`CREATE UNLOGGED TABLE IF NOT EXISTS floor_counters (bucket text PRIMARY KEY, count bigint NOT NULL)`;
 await sql`CREATE TABLE IF NOT EXISTS floor_audit (id uuid PRIMARY KEY, tool text NOT NULL, at timestamptz NOT NULL DEFAULT now(), details jsonb NOT NULL)`;
 await sql`CREATE TABLE IF NOT EXISTS floor_idempotency (key text PRIMARY KEY, tool text NOT NULL, status text NOT NULL, response jsonb)`;
 
