@@ -3,22 +3,27 @@
  * before it could answer, i.e. the length of the longest chain of requests where each one
  * was sent only after the one before it had been answered.
  *
- * Where the times come from, and why. The sandbox records each request's arrival (t0: its
- * handler starts) and the moment its answer is ready (t1), both in its own process. The
- * sandbox is one Node event loop that runs each handler to completion, so at zero injected
- * latency three requests the gateway sent at once are handled one after the other and stamped
- * back to back: A [0, 0.3], B [0.3, 0.6], C [0.6, 0.9] — indistinguishable from three
- * dependent requests. The old detector read that as three rounds. So rounds are detected
- * only while the sandbox's latency fault holds every request for L ms (10 ms) BEFORE its
- * handler runs: a request the gateway sent in parallel then arrives while the others are
- * still waiting (its arrival is delayed by their pre-wait work, ~0.1 ms, never by L), and a
- * request that needed another's answer can only arrive after that answer left. With
- * handling ≪ L, "B arrived at or after A's answer" (B.t0 ≥ A.t1) is exactly "B may depend
- * on A", and the round of a request is 1 + the deepest round it arrived after.
- * The gateway's own view (its undici client's start/end times) would need a hook in the
- * production code or a proxy hop that changes its connection pooling; the arrival times
- * under the fault give the same answer without touching what is measured. The wall time of
- * the call (≈ rounds × L + the gateway's own time) is reported next to it as a cross-check.
+ * Where the times come from, and why. Not from the sandbox: it is one Node event loop that
+ * runs each handler to completion, so requests the gateway sent at once are handled one
+ * after the other and stamped back to back — A [0, 0.3], B [0.3, 0.6], C [0.6, 0.9] —
+ * indistinguishable from three dependent requests. The old detector (overlaps in the
+ * sandbox's times = one round) read that as three rounds. Even with the sandbox's latency
+ * fault holding each request before its handler, a request that reaches the sandbox while
+ * its loop is serialising another answer waits in the socket buffer and is stamped late;
+ * on this loaded machine that made a parallel request look like a third round.
+ * So the rounds leg puts a recording proxy (bench/servers/recording-proxy.ts) between the
+ * gateway and the sandbox: it stamps a request when it arrives from the gateway (t0) and
+ * when its answer has been handed back (t1) — the gateway client's view, one hop away — and
+ * does no per-request work of its own, so its loop is never busy for long. The sandbox's
+ * latency fault (10 ms per request) keeps the proxy's own scheduling delays (≪ 10 ms) from
+ * reordering anything. Then "B arrived at or after A's answer left" (B.t0 ≥ A.t1) is "B may
+ * depend on A", and the round of a request is 1 + the deepest round it arrived after.
+ * Hooking the gateway's own client would mean test code in production code; the proxy
+ * changes only how far away Tasker is. The call's wall time (≈ rounds × L + the gateway's
+ * own time) is reported next to each figure as a cross-check. Scheduling noise can only
+ * ADD apparent rounds (a descheduled proxy stamps a parallel request late), never hide one
+ * (a request that needed an answer arrives after it left), so the leg keeps the best of
+ * several tries.
  */
 
 export interface TimedRequest {
