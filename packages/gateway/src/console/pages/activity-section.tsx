@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { AUDIT_OUTCOMES } from "@nodedc/shared";
 import { formatTime } from "./format";
-import { FieldError } from "./layout";
+import { FieldError, invalidAttrs } from "./layout";
 import { DataTable } from "./data-table";
 
 export interface CardRef {
@@ -73,7 +73,7 @@ export function ActivitySection(props: ActivitySectionProps) {
       <form method="get" action={`${base}#activity`} class="filters">
         <div>
           <label for="filter-outcome">Outcome</label>
-          <select id="filter-outcome" name="outcome" aria-invalid={props.filterErrors.outcome ? "true" : undefined} aria-describedby={props.filterErrors.outcome ? "filter-outcome-error" : undefined}>
+          <select id="filter-outcome" name="outcome" {...invalidAttrs("filter-outcome-error", props.filterErrors.outcome)}>
             <option value="">Any outcome</option>
             {AUDIT_OUTCOMES.map((o) => (
               <option value={o} selected={props.filters.outcome === o}>
@@ -85,7 +85,7 @@ export function ActivitySection(props: ActivitySectionProps) {
         </div>
         <div>
           <label for="filter-project">Limit to</label>
-          <select id="filter-project" name="project" aria-invalid={props.filterErrors.project ? "true" : undefined} aria-describedby={props.filterErrors.project ? "filter-project-error" : undefined}>
+          <select id="filter-project" name="project" {...invalidAttrs("filter-project-error", props.filterErrors.project)}>
             <option value="">Everywhere</option>
             {props.projects.map((p) => (
               <option value={p.id} selected={props.filters.project === p.id}>
