@@ -3,6 +3,7 @@ import { AUDIT_OUTCOMES } from "@nodedc/shared";
 import { formatTime } from "./format";
 import { FieldError, invalidAttrs } from "./layout";
 import { DataTable } from "./data-table";
+import { LoadMore } from "./load-more";
 
 export interface CardRef {
   label: string;
@@ -97,7 +98,7 @@ export function ActivitySection(props: ActivitySectionProps) {
         </div>
         <button type="submit">Filter activity</button>
       </form>
-      <DataTable caption="Activity" columns={["Time", "Action", "Who", "Where", "Outcome", "Card", "Sealed"]}>
+      <DataTable caption="Activity" id="activity-table" columns={["Time", "Action", "Who", "Where", "Outcome", "Card", "Sealed"]}>
         {props.lines.length === 0 ? (
           <tr>
             <td colspan={7}>Nothing recorded{props.filters.outcome || props.filters.project ? " for this filter" : " yet"}.</td>
@@ -125,11 +126,7 @@ export function ActivitySection(props: ActivitySectionProps) {
           ))
         )}
       </DataTable>
-      {props.nextCursor ? (
-        <p>
-          <a href={`${base}?${query({ cursor: props.nextCursor })}#activity`}>Load more activity</a>
-        </p>
-      ) : null}
+      {props.nextCursor ? <LoadMore tableId="activity-table" href={`${base}?${query({ cursor: props.nextCursor })}#activity`} label="Load more activity" /> : null}
     </section>
   );
 }

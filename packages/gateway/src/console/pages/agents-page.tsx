@@ -6,6 +6,7 @@ import { CONNECTION_TEXT, clientText, formatTime, isoOf } from "./format";
 import { FieldError, invalidAttrs, Layout, NonceField } from "./layout";
 import { DataTable } from "./data-table";
 import { RowAction } from "./row-action";
+import { LoadMore } from "./load-more";
 
 export interface AgentOverview {
   agent: AgentRow;
@@ -63,7 +64,7 @@ export function AgentsPage(props: AgentsPageProps) {
           <button type="submit">Show agents</button>
         </form>
       ) : null}
-      <DataTable caption="Agents" columns={["Name", ...(admin ? ["Owner"] : []), "Status", "Connection", "Last seen", "Projects", "Devices"]}>
+      <DataTable caption="Agents" id="agents-table" columns={["Name", ...(admin ? ["Owner"] : []), "Status", "Connection", "Last seen", "Projects", "Devices"]}>
         {props.agents.length === 0 ? (
           <tr>
             <td colspan={admin ? 7 : 6}>No agents yet. Press “New agent” to make one.</td>
@@ -89,9 +90,11 @@ export function AgentsPage(props: AgentsPageProps) {
         )}
       </DataTable>
       {props.nextCursor ? (
-        <p>
-          <a href={`/console?${new URLSearchParams({ ...(admin?.ownerFilter ? { owner: admin.ownerFilter } : {}), cursor: props.nextCursor }).toString()}`}>More agents</a>
-        </p>
+        <LoadMore
+          tableId="agents-table"
+          href={`/console?${new URLSearchParams({ ...(admin?.ownerFilter ? { owner: admin.ownerFilter } : {}), cursor: props.nextCursor }).toString()}`}
+          label="More agents"
+        />
       ) : null}
       {admin ? <OwnersSection owners={admin.owners} /> : null}
     </Layout>
