@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateAgentToken } from "@nodedc/shared";
-import { createAccessLogger, createLogger, createMemoryLogDestination, createTurnBatchedDestination } from "./logger";
+import { createLogger, createMemoryLogDestination } from "./logger";
 
 describe("logger redaction", () => {
   it("removes authorization headers, tokens, codes, peppers and keys wherever they are logged", () => {
@@ -17,27 +17,5 @@ describe("logger redaction", () => {
     expect(text.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(9);
     const first = JSON.parse(destination.lines[0]!);
     expect(first).toMatchObject({ level: "info", service: "nodedc-tasker-gateway", msg: "request" });
-  });
-});
-
-describe("access log destination", () => {
-  it("hands the lines of one turn of the event loop to stdout in one write, in order", async () => {
-    const writes: string[] = [];
-    const destination = createTurnBatchedDestination(() => ({ write: (text: string) => void writes.push(text) }));
-    const access = createAccessLogger({ destination });
-    access.info({ request_id: "req_a", status: 200 }, "request");
-    access.info({ request_id: "req_b", status: 404 }, "request");
-    expect(writes).toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(writes).toHaveLength(1);
-    const lines = writes[0]!.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toMatchObject([
-      { level: "info", service: "nodedc-tasker-gateway", log: "access", request_id: "req_a", status: 200, msg: "request" },
-      { request_id: "req_b", status: 404, msg: "request" },
-    ]);
-    access.info({ request_id: "req_c" }, "request");
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(writes).toHaveLength(2);
-    expect(writes[1]).toContain('"request_id":"req_c"');
   });
 });

@@ -1,4 +1,3 @@
-import { writeSync } from "node:fs";
 import pino, { type DestinationStream, type Logger } from "pino";
 
 /**
@@ -66,45 +65,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /**
- * Access lines of one turn of the event loop, handed to stdout in ONE write at the end of
- * the turn: under load a write per line was ~5 % of the gateway's CPU (each one a syscall
- * on a thread of the pool). A line waits for nothing but the current turn, so the log stays
- * live; the lines of the turn in which the process exits are written synchronously.
- */
-export function createTurnBatchedDestination(target: () => DestinationStream, exitFd = 1): DestinationStream {
-  let pending = "";
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    const text = pending;
-    pending = "";
-    if (text) target().write(text);
-  };
-  process.once("exit", () => {
-    if (pending) writeSync(exitFd, pending);
-    pending = "";
-  });
-  return {
-    write(line: string) {
-      pending += line;
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-    },
-  };
-}
-
-const accessStdout = (() => {
-  let stream: DestinationStream | null = null;
-  return () => (stream ??= createTurnBatchedDestination(stdout));
-})();
-
-/**
  * The access log (one line per request) has a fixed shape of ids, method, route template,
  * status and duration, built in one place (app.ts) and never holding a header or body.
- * It skips the redaction pass, which costs ~25 µs per line with the paths above, and its
- * lines reach stdout once per turn of the event loop (createTurnBatchedDestination).
+ * It skips the redaction pass, which costs ~25 µs per line with the paths above.
  */
 export function createAccessLogger(options: LoggerOptions = {}): Logger {
   return pino(
@@ -114,7 +77,7 @@ export function createAccessLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination ?? accessStdout(),
+    options.destination ?? stdout(),
   );
 }
 
