@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: "unit",
           globalSetup,
-          include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
           exclude: [...exclude, "**/*.int.test.ts"],
           testTimeout: 20_000,
         },
