@@ -33,7 +33,7 @@ const value = (r: Row) => {
   const sign = r.compare && r.unit === "ms" && r.value >= 0 ? "+" : "";
   return `${sign}${num(r.value)} ${r.unit}`.trim();
 };
-const mark = (r: Row) => (r.ok === undefined ? "–" : r.ok ? "✓" : "✗");
+const mark = (r: Row) => (r.ok === undefined ? (r.target ? "–" : "") : r.ok ? "✓" : "✗");
 const short = (section: string) => section.split("(")[0]!.trim();
 
 const end = new Date(new Date(run.started).getTime() + run.seconds * 1000);
@@ -42,10 +42,13 @@ console.log(
   `Run of ${run.started.slice(0, 10)} ${hhmm(new Date(run.started))}–${hhmm(end)} UTC (\`pnpm bench\`${run.smoke ? " --smoke" : ""}, ${run.seconds.toFixed(0)} s, ${run.node}, ${run.cpus} × ${run.cpu ?? "cpu"}; load average ${run.loadAtStart.split(" ")[0]} at the start, ${run.loadAtEnd[0]!.toFixed(1)} at the end). Gateway: ${run.raw.gatewayEntry ?? "?"}.`,
 );
 
-const withTargets = run.rows.filter((r) => r.target);
-const compared = withTargets.filter((r) => r.compare);
 // the yardstick first, then the rounds, the MCP child, the peer, and the older targets
 const ORDER = ["Gateway vs the reference floor", "Tasker rounds", "MCP stdio", "Ours", "Context cost", "Cold start", "CLI package", "Micro"];
+// issue 15's sections are shown whole (their context rows too: the MCP p99, the writes' rounds, tool counts)
+const WHOLE = ORDER.slice(0, 5);
+const whole = (section: string) => WHOLE.some((o) => section.startsWith(o));
+const withTargets = run.rows.filter((r) => r.target || whole(r.section));
+const compared = withTargets.filter((r) => r.compare);
 const rank = (s: string) => ((i) => (i < 0 ? ORDER.length : i))(ORDER.findIndex((o) => s.startsWith(o)));
 const sections = [...new Set(withTargets.map((r) => r.section))].sort((a, b) => rank(a) - rank(b));
 for (const s of sections) {
@@ -56,11 +59,11 @@ for (const s of sections) {
     console.log(`| figure | ours | ${ref} | measured | target | |\n|---|---|---|---|---|---|`);
     for (const r of rs) {
       const c = r.compare;
-      console.log(`| ${r.metric} | ${c ? `${num(c.ours)} ${c.unit}`.trim() : ""} | ${c ? `${num(c.reference)} ${c.unit}`.trim() : ""} | **${value(r)}** | ${r.target!.label} | ${mark(r)} |`);
+      console.log(`| ${r.metric} | ${c ? `${num(c.ours)} ${c.unit}`.trim() : ""} | ${c ? `${num(c.reference)} ${c.unit}`.trim() : ""} | **${value(r)}** | ${r.target?.label ?? ""} | ${mark(r)} |`);
     }
   } else {
     console.log(`| figure | measured | target | |\n|---|---|---|---|`);
-    for (const r of rs) console.log(`| ${r.metric} | **${value(r)}** | ${r.target!.label} | ${mark(r)} |`);
+    for (const r of rs) console.log(`| ${r.metric} | **${value(r)}** | ${r.target?.label ?? ""} | ${mark(r)} |`);
   }
 }
 
