@@ -62,7 +62,7 @@ export async function runMcp(opts: McpOptions, deps: Deps, io: McpIo): Promise<v
   const notConfigured =
     `This computer is not paired with NODE.DC Tasker yet (no gateway URL for profile "${opts.profile}"). ` +
     `${PAIR_STEP}. In CI, set ${TOKEN_ENV} and NODEDC_TASKER_GATEWAY instead.`;
-  const { server, prefetchTools } = buildMcpServer({
+  const { server, prefetchTools, callTool } = buildMcpServer({
     gateway: gatewayUrl ? deps.gateway(gatewayUrl, token) : null,
     gatewayUrl,
     notConfigured,
@@ -75,8 +75,8 @@ export async function runMcp(opts: McpOptions, deps: Deps, io: McpIo): Promise<v
     log,
   });
 
-  const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
-  const transport = new StdioServerTransport(io.stdin as never, io.stdout as never);
+  const { FastStdioTransport } = await import("./stdio-transport");
+  const transport = new FastStdioTransport(io.stdin, io.stdout, callTool);
   let closing = false;
   const shutdown = (reason: string) => {
     if (closing) return;

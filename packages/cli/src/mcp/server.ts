@@ -1,6 +1,6 @@
 import { MCP_INSTRUCTIONS, type SessionGrant } from "@nodedc/shared";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { GatewayError, GatewayUnreachableError, type GatewayClient } from "../gateway-client/gateway-client";
 import { explainGatewayFailure } from "../gateway-client/error-messages";
 import { SERVER_CAPABILITIES, SERVER_INFO } from "./early-initialize";
@@ -32,6 +32,8 @@ export function buildMcpServer(deps: McpServerDeps): {
   /** Starts fetching the tool list (call once connected, so nothing delays `initialize`). */
   prefetchTools: () => void;
   toolListSource: () => ToolListSource | null;
+  /** The tools/call handler itself, for the transport's fast path (fast-tool-call.ts). */
+  callTool: (name: string, args: Record<string, unknown>) => Promise<CallToolResult>;
 } {
   const server = new Server({ ...SERVER_INFO }, { capabilities: { ...SERVER_CAPABILITIES }, instructions: MCP_INSTRUCTIONS });
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -92,8 +94,7 @@ export function buildMcpServer(deps: McpServerDeps): {
     return deps.knownGrants;
   };
 
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
-    const name = request.params.name;
+  const callTool = async (name: string, args: Record<string, unknown>): Promise<CallToolResult> => {
     const result = await forwardToolCall(
       {
         gateway: deps.gateway,
@@ -108,11 +109,13 @@ export function buildMcpServer(deps: McpServerDeps): {
         },
       },
       name,
-      (request.params.arguments ?? {}) as Record<string, unknown>,
+      args,
     );
     if (!result.isError) refreshIfOffline();
     return result;
-  });
+  };
+
+  server.setRequestHandler(CallToolRequestSchema, (request) => callTool(request.params.name, (request.params.arguments ?? {}) as Record<string, unknown>));
 
   return {
     server,
@@ -120,5 +123,6 @@ export function buildMcpServer(deps: McpServerDeps): {
       pending ??= loadTools();
     },
     toolListSource: () => served?.source ?? null,
+    callTool,
   };
 }
