@@ -1,12 +1,13 @@
 import { PassThrough } from "node:stream";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolResultSchema, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { GatewayError, type GatewayClient } from "../gateway-client/gateway-client";
 import { buildMcpServer } from "./server";
 import { FastStdioTransport, plainToolCall } from "./stdio-transport";
 import { errorResult, successResult } from "./tool-calls";
 
+const parseMessage = (value: unknown) => JSONRPCMessageSchema.parse(value);
 const CARD = { id: "3f1c0b9e-0000-4000-8000-000000000001", title: "Ünïcode \"quoted\" \\ card", comments: [{ body: "line\nbreak" }], n: 1.5 };
 
 /** A gateway stand-in: callTool answers by tool name; counts calls. */
@@ -45,7 +46,7 @@ async function exchange(kind: "fast" | "sdk", lines: string[], settle = 4): Prom
   const stdout = new PassThrough();
   let out = "";
   stdout.on("data", (c: Buffer) => (out += c.toString()));
-  await server.connect(kind === "fast" ? new FastStdioTransport(stdin, stdout, callTool) : new StdioServerTransport(stdin, stdout));
+  await server.connect(kind === "fast" ? new FastStdioTransport(stdin, stdout, callTool, { parseMessage }) : new StdioServerTransport(stdin, stdout));
   for (const line of lines) stdin.write(`${line}\n`);
   for (let i = 0; i < settle; i++) await new Promise((resolve) => setImmediate(resolve));
   await server.close();
@@ -98,10 +99,15 @@ describe("the stdio transport's tools/call fast path", () => {
     const stdout = new PassThrough();
     let out = "";
     stdout.on("data", (c: Buffer) => (out += c.toString()));
-    const transport = new FastStdioTransport(stdin, stdout, async () => {
-      await held;
-      return errorResult("late");
-    });
+    const transport = new FastStdioTransport(
+      stdin,
+      stdout,
+      async () => {
+        await held;
+        return errorResult("late");
+      },
+      { parseMessage },
+    );
     const seen: unknown[] = [];
     transport.onmessage = (m) => seen.push(m);
     await transport.start();
@@ -118,7 +124,7 @@ describe("the stdio transport's tools/call fast path", () => {
   it("splits messages across chunks and CRLF like the SDK's reader, and reports bad JSON", async () => {
     const stdin = new PassThrough();
     const stdout = new PassThrough();
-    const transport = new FastStdioTransport(stdin, stdout, async () => errorResult("x"));
+    const transport = new FastStdioTransport(stdin, stdout, async () => errorResult("x"), { parseMessage });
     const seen: unknown[] = [];
     const errors: Error[] = [];
     transport.onmessage = (m) => seen.push(m);

@@ -1,5 +1,5 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { JSONRPCMessageSchema, type CallToolResult, type JSONRPCMessage, type RequestId } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js";
 
 /** The SDK's StdioServerTransport limit for one unterminated message. */
 const MAX_BUFFER_BYTES = 10 * 1024 * 1024;
@@ -44,6 +44,10 @@ export function plainToolCall(message: unknown): { id: RequestId; name: string; 
  * construction (tool-calls.ts; `stdio-transport.test.ts` checks them against the SDK's
  * schema and against the SDK's own answer). Cancellation (`notifications/cancelled`) and
  * close drop a fast call's answer as the SDK drops a cancelled request's.
+ *
+ * It reads before the SDK is even loaded (`listen`): plain calls are answered at once, the
+ * rest waits in order until the SDK's Server connects (`start`), and a waiting request
+ * (tools/list, ping, …) asks for the SDK through `onSdkNeeded` (run-mcp.ts loads it then).
  */
 export class FastStdioTransport implements Transport {
   onclose?: () => void;
@@ -51,20 +55,47 @@ export class FastStdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private pending: Buffer | undefined;
+  private listening = false;
   private started = false;
+  /** Messages read before the SDK connected (JSON-parsed, not yet checked). */
+  private waiting: unknown[] = [];
   private readonly inFlight = new Map<RequestId, { cancelled: boolean }>();
 
   constructor(
     private readonly stdin: NodeJS.ReadableStream,
     private readonly stdout: NodeJS.WritableStream,
     private readonly callTool: CallTool,
+    private readonly options: {
+      /** The SDK's JSONRPCMessageSchema.parse: every message but a plain call is checked with it. */
+      parseMessage?: (value: unknown) => JSONRPCMessage;
+      /** A request is waiting for the SDK, which is not connected yet. */
+      onSdkNeeded?: (request: { id: unknown; method: string }) => void;
+    } = {},
   ) {}
 
-  async start(): Promise<void> {
-    if (this.started) throw new Error("FastStdioTransport already started");
-    this.started = true;
+  /** Starts reading stdin (before the SDK connects: plain calls are answered, the rest waits). */
+  listen(): void {
+    if (this.listening) return;
+    this.listening = true;
     this.stdin.on("data", this.onData);
     this.stdin.on("error", this.onStreamError);
+  }
+
+  /** The SDK's Server connects: what waited is delivered, in order. */
+  async start(parseMessage?: (value: unknown) => JSONRPCMessage): Promise<void> {
+    if (this.started) throw new Error("FastStdioTransport already started");
+    if (parseMessage) this.options.parseMessage = parseMessage;
+    if (!this.options.parseMessage) throw new Error("FastStdioTransport needs the SDK's message schema to start");
+    this.started = true;
+    this.listen();
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const parsed of waiting) this.deliver(parsed);
+  }
+
+  /** Gives the SDK's message schema before the Server connects (it calls `start()` itself). */
+  useMessageSchema(parseMessage: (value: unknown) => JSONRPCMessage): void {
+    this.options.parseMessage = parseMessage;
   }
 
   async close(): Promise<void> {
@@ -72,6 +103,7 @@ export class FastStdioTransport implements Transport {
     this.stdin.off("error", this.onStreamError);
     if (this.stdin.listenerCount("data") === 0) this.stdin.pause();
     this.pending = undefined;
+    this.waiting = [];
     for (const call of this.inFlight.values()) call.cancelled = true;
     this.inFlight.clear();
     this.onclose?.();
@@ -111,23 +143,37 @@ export class FastStdioTransport implements Transport {
 
   private onLine(line: string): void {
     let parsed: unknown;
-    let message: JSONRPCMessage;
     try {
       parsed = JSON.parse(line);
-      const call = plainToolCall(parsed);
-      if (call) {
-        this.answer(call.id, call.name, call.args);
-        return;
-      }
-      message = JSONRPCMessageSchema.parse(parsed);
     } catch (error) {
       this.onerror?.(error as Error);
       return;
     }
-    if ("method" in message && message.method === "notifications/cancelled" && !("id" in message)) {
-      const requestId = (message.params as { requestId?: RequestId } | undefined)?.requestId;
-      const call = requestId === undefined ? undefined : this.inFlight.get(requestId);
-      if (call) call.cancelled = true;
+    const call = plainToolCall(parsed);
+    if (call) {
+      this.answer(call.id, call.name, call.args);
+      return;
+    }
+    if (isPlainObject(parsed) && parsed.method === "notifications/cancelled" && !("id" in parsed) && isPlainObject(parsed.params)) {
+      const requestId = parsed.params.requestId as RequestId | undefined;
+      const cancelled = requestId === undefined ? undefined : this.inFlight.get(requestId);
+      if (cancelled) cancelled.cancelled = true;
+    }
+    if (!this.started) {
+      this.waiting.push(parsed);
+      if (isPlainObject(parsed) && "id" in parsed && typeof parsed.method === "string") this.options.onSdkNeeded?.({ id: parsed.id, method: parsed.method });
+      return;
+    }
+    this.deliver(parsed);
+  }
+
+  private deliver(parsed: unknown): void {
+    let message: JSONRPCMessage;
+    try {
+      message = this.options.parseMessage!(parsed);
+    } catch (error) {
+      this.onerror?.(error as Error);
+      return;
     }
     try {
       this.onmessage?.(message);

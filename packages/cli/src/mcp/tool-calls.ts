@@ -1,4 +1,5 @@
-import { WRITE_TOOL_NAMES, type SessionGrant } from "@nodedc/shared";
+import type { SessionGrant } from "@nodedc/shared";
+import { WRITE_TOOL_NAMES } from "../contract-leaves";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { explainGatewayFailure } from "../gateway-client/error-messages";
 import { GatewayError, GatewayUnreachableError, type GatewayClient } from "../gateway-client/gateway-client";
