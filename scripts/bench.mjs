@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm bench [--smoke] [--only=package,sandbox,direct,peer,gateway,micro,scale,sealing]`:
+// `pnpm bench [--smoke] [--only=package,node-floor,sandbox,direct,peer,gateway,rounds,micro,scale,sealing]`:
 // runs the TypeScript harness in bench/ under tsx and passes its exit code through.
 // The table goes to stdout, progress to stderr, JSON to bench-results/<timestamp>.json.
 import { spawn } from "node:child_process";

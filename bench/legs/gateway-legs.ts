@@ -15,19 +15,24 @@ import { errorText } from "../lib/results.ts";
 import { summarise, throughput, timeInterleaved } from "../lib/stats.ts";
 import { TARGETS } from "../lib/targets.ts";
 import { describeRounds, recordUpstream, replayCall, roundsOf } from "../lib/upstream.ts";
+import { FLOOR_SECTION, floorLeg } from "./floor.ts";
+import { LATENCY_MS } from "./rounds.ts";
 import { measureWay, settle, withCpu, type WayOp } from "../lib/way.ts";
 import { coldStart } from "./cold-start.ts";
 import { createBenchAgent } from "./gateway-setup.ts";
 import { directOps } from "./direct.ts";
 import { gatewayOps } from "./gateway-rest.ts";
 import { mcpEnv, mcpOps, startMcp } from "./mcp-stdio.ts";
+import type { StdioServer } from "../lib/mcp-client.ts";
 import { PEER_ENTRY, peerOps, startPeer } from "./peer.ts";
 
 const MEM = "Cold start and memory";
 const MCP = "MCP stdio (nodedc-tasker mcp), interleaved with REST calls";
-const RATIO = "Ours (3) ÷ peer (4)";
+const RATIO = "Ours ÷ peer, MCP stdio (3 vs 4)";
 const UP = "Round trips behind one tool call";
-const OVER = "Gateway overhead (Postgres), interleaved with direct calls";
+const CONTEXT = "Context cost of the tool list (tools/list over MCP)";
+// Context, not targets: the targets are ratios to the floor (legs/floor.ts).
+const OVER = "Gateway overhead (Postgres) over direct sandbox calls, interleaved";
 
 /** Records each tool's upstream requests, then measures their direct replay next to the gateway. */
 async function upstreamComparison(b: Bench, s: SandboxInfo, ops: WayOp[], dbTransactions: () => Promise<number | null>): Promise<void> {
@@ -50,7 +55,15 @@ async function compareOne(b: Bench, s: SandboxInfo, w: WayOp, top: number, equiv
     if (!w.http) return;
     const op = w.http.op;
     let i = 5_000_000;
-    const calls = await recordUpstream(s.child, () => callOp(w.http!.baseUrl, op, i++));
+    // Recorded under the latency fault, so requests the gateway overlapped are one round and
+    // replay in parallel (at zero latency the sandbox stamps them back to back: lib/rounds.ts).
+    await ask(s.child, { cmd: "latency", ms: LATENCY_MS });
+    let calls;
+    try {
+      calls = await recordUpstream(s.child, () => callOp(w.http!.baseUrl, op, i++));
+    } finally {
+      await ask(s.child, { cmd: "latency", ms: 0 });
+    }
     if (calls.length > 20) throw new Error(`${calls.length} upstream requests recorded for one call: not a quiet sandbox`);
     const rounds = roundsOf(calls);
     const replay = replayCall(s.url, s.keys.service!, rounds);
@@ -65,7 +78,6 @@ async function compareOne(b: Bench, s: SandboxInfo, w: WayOp, top: number, equiv
     if (directS) {
       const one = summarise(directS);
       b.results.add(OVER, `${w.op}: gateway p50 − one direct call`, gw.p50 - one.p50, "ms", {
-        target: op.write ? TARGETS.overheadWriteP50 : TARGETS.overheadReadP50,
         note: `gateway ${gw.p50.toFixed(2)} ms vs direct ${one.p50.toFixed(2)} ms, interleaved call by call (n=${gw.n})`,
       });
     }
@@ -73,22 +85,66 @@ async function compareOne(b: Bench, s: SandboxInfo, w: WayOp, top: number, equiv
     const directRate = await throughput((n) => replay(7_000_000 + n), load);
     const gwRate = await throughput((n) => callOp(w.http!.baseUrl, op as HttpOp, 8_000_000 + n, 256), load);
     await settle([s.pid]);
-    const target = op.write ? TARGETS.overheadWriteP50 : TARGETS.overheadReadP50;
     b.results.add(UP, `${w.op}: Tasker requests per call`, calls.length, "", { note: describeRounds(rounds) });
     if (db0 !== null && db1 !== null) {
       b.results.add(UP, `${w.op}: database transactions per call`, (db1 - db0) / (gw.n + b.profile.latency.warmup), "", { note: "pg_stat_database.xact_commit over the loop (one per autocommit statement); each is a network round trip" });
     }
     b.results.add(OVER, `${w.op}: gateway p50 − the same Tasker requests made directly`, gw.p50 - direct.p50, "ms", {
-      target,
       note: `gateway ${gw.p50.toFixed(2)} ms vs replay ${direct.p50.toFixed(2)} ms, interleaved call by call`,
     });
     b.results.add(OVER, `${w.op}: calls/s vs the same Tasker requests made directly, ${top} in flight`, (gwRate.callsPerSec / directRate.callsPerSec) * 100, "%", {
-      target: TARGETS.throughputRatio,
       note: `${gwRate.callsPerSec.toFixed(0)} ÷ ${directRate.callsPerSec.toFixed(0)} calls/s, same Node client${gwRate.errors + directRate.errors ? `; errors ${gwRate.errors}/${directRate.errors}` : ""}`,
     });
     equivalent[w.op] = { calls: calls.map((c) => `${c.method} ${c.path}`), rounds: rounds.length, direct, gateway: gw, directRate, gwRate };
     b.log(`  upstream ${w.op}: ${calls.length} requests (${describeRounds(rounds)}); gateway ${gw.p50.toFixed(2)} vs direct ${direct.p50.toFixed(2)} ms`);
   }
+}
+
+/** 100 sequential get_card calls through the SDK client: the tail a single agent sees. */
+async function mcpTail(b: Bench, getCard: WayOp): Promise<void> {
+  const n = b.profile.smoke ? 10 : 100;
+  for (let i = 0; i < 10; i++) await getCard.call!(9_000_000 + i);
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await getCard.call!(9_100_000 + i);
+    samples.push(performance.now() - t);
+  }
+  const l = summarise(samples);
+  b.results.add(MCP, `get_card: p99 over ${n} sequential calls`, l.p99, "ms", { note: `p50 ${l.p50.toFixed(2)} ms, max ${l.max.toFixed(1)} ms, after 10 unmeasured calls` });
+}
+
+/**
+ * Context cost: what `tools/list` puts in a model's context, ours and the peer's, without
+ * output schemas (the input side: name, description, input schema, annotations).
+ */
+async function toolListCost(b: Bench, ours: StdioServer, peer: StdioServer | null): Promise<void> {
+  const measure = async (server: StdioServer) => {
+    const { tools } = (await server.client.listTools()) as unknown as { tools: Array<Record<string, unknown>> };
+    const inputSide = tools.map(({ outputSchema: _out, ...rest }) => rest);
+    return {
+      count: tools.length,
+      bytes: Buffer.byteLength(JSON.stringify(inputSide)),
+      schemaBytes: Buffer.byteLength(JSON.stringify(tools.map((t) => t.inputSchema))),
+      fullBytes: Buffer.byteLength(JSON.stringify(tools)),
+    };
+  };
+  const o = await measure(ours);
+  b.results.keep("toolList", { ours: o });
+  const detail = (x: typeof o) => `${x.count} tools, ${x.bytes} B (input schemas alone ${x.schemaBytes} B; with output schemas ${x.fullBytes} B)`;
+  if (!peer) {
+    b.results.na(CONTEXT, "tools/list bytes, ours ÷ peer", "n/a: peer not installed", { target: TARGETS.toolListBytes });
+    b.results.add(CONTEXT, "tools/list bytes, ours", o.bytes, "B", { note: detail(o) });
+    return;
+  }
+  const p = await measure(peer);
+  b.results.keep("toolList", { ours: o, peer: p });
+  b.results.add(CONTEXT, "tools/list bytes (no output schemas)", o.bytes / p.bytes, "×", {
+    target: TARGETS.toolListBytes,
+    compare: { ours: o.bytes, reference: p.bytes, unit: "B", label: "peer" },
+    note: `ours: ${detail(o)}; peer: ${detail(p)}`,
+  });
+  b.results.add(CONTEXT, "tools in the list", o.count, "", { compare: { ours: o.count, reference: p.count, unit: "", label: "peer" } });
 }
 
 /** Max VmRSS sampled while 200 callers keep the gateway busy, plus its peak since start. */
@@ -136,6 +192,13 @@ async function mcpLegs(b: Bench, s: SandboxInfo, g: GatewayProcess, token: strin
     const afterSeq = memoryOf(mcp.pid ?? undefined);
     if (afterSeq) b.results.add(MEM, `nodedc-tasker mcp: peak RSS after ${seq} sequential calls`, afterSeq.hwmMb, "MB", { target: TARGETS.mcpRss, note: "the four tools in turn, one at a time (how one agent uses it)" });
     ways.mcp!.figures = await measureWay("mcp", withCpu(ops, { mcp: mcp.pid, gateway: g.pid, sandbox: s.pid }), b.profile, b.log);
+    for (const m of ops) {
+      const f = ways.mcp!.figures[m.op];
+      const cpu = f?.cpuMsPerCall?.mcp;
+      if (cpu === undefined) b.results.na(MCP, `${m.op}: CPU per call of the MCP child`, `n/a: ${f?.error ?? "not measured"}`, { target: TARGETS.mcpCpu });
+      else b.results.add(MCP, `${m.op}: CPU per call of the MCP child`, cpu, "ms", { target: TARGETS.mcpCpu, note: `the child's CPU time (all threads) over ${f!.latency!.n} sequential calls` });
+    }
+    await mcpTail(b, ops.find((o) => o.op === "get_card")!);
     // MCP vs REST and MCP vs the peer, call by call, so machine drift hits all three alike.
     await ask(s.child, { cmd: "reset" });
     const peer = fileExists(PEER_ENTRY) ? await startPeer(s).catch(() => null) : null;
@@ -156,10 +219,14 @@ async function mcpLegs(b: Bench, s: SandboxInfo, g: GatewayProcess, token: strin
         if (peerS) {
           const q = summarise(peerS);
           b.results.add(RATIO, `${m.op}: p50 latency, ours (3) ÷ peer (4)`, c.p50 / q.p50, "×", {
-            note: `${c.p50.toFixed(2)} vs ${q.p50.toFixed(2)} ms, interleaved (< 1 = ours faster)`,
+            // the target is get_card's (ours returns comments and activity too); the others are context
+            ...(m.op === "get_card" ? { target: TARGETS.peerP50 } : {}),
+            compare: { ours: c.p50, reference: q.p50, unit: "ms", label: "peer (same run)" },
+            note: `interleaved call by call, zero Tasker latency (< 1 = ours faster)`,
           });
         }
       }
+      await toolListCost(b, mcp, peer);
     } finally {
       await peer?.close();
     }
@@ -196,6 +263,11 @@ export async function runGatewayLegs(b: Bench, s: SandboxInfo, ways: Record<stri
       const ops = gatewayOps(s, g.url, cred.token, "gwpg");
       await ask(s.child, { cmd: "reset" });
       ways.gatewayPg!.figures = await measureWay("gateway-pg", withCpu(ops, { gateway: g.pid, sandbox: s.pid }), b.profile, b.log);
+      await ask(s.child, { cmd: "reset" });
+      await floorLeg(b, s, g, ops).catch((error: unknown) => {
+        b.results.na(FLOOR_SECTION, "the floor leg", `n/a: ${errorText(error)}`);
+        b.log(`  floor: ${errorText(error)}`);
+      });
       const dbName = new URL(db.url).pathname.slice(1);
       const admin = db.admin;
       const dbTransactions = async () => {

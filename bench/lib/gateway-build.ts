@@ -2,7 +2,7 @@
  * The gateway as production runs it: `node dist/main.js` (Dockerfile). When the package has
  * no dist yet, the bench bundles `src/main.ts` the same way (esbuild, the engine of tsup and
  * tsx: sources bundled, npm dependencies external) into packages/gateway/node_modules/.bench/
- * (ignored by git; dependencies resolve from there) with the migrations beside it. Running the
+ * (ignored by git; dependencies resolve from there) with the migrations and console assets beside it. Running the
  * TS source under tsx instead costs ~80 MB of RSS more (tsx's loader thread), which is not
  * what a deployment pays.
  */
@@ -42,6 +42,8 @@ export async function prepareGatewayEntry(log: (s: string) => void): Promise<Gat
     logLevel: "error",
   });
   cpSync(join(PKG.gateway, "src/db/migrations"), join(BUNDLE_DIR, "migrations"), { recursive: true });
+  // as tsup.config.ts does: the console reads its script and stylesheet from ./assets/ next to the module
+  cpSync(join(PKG.gateway, "src/console/assets"), join(BUNDLE_DIR, "assets"), { recursive: true });
   log(`  gateway bundled for the bench: ${out}`);
   return { args: [out], label: "esbuild bundle of packages/gateway/src/main.ts (as a tsup build would run it)" };
 }

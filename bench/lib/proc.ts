@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { ROOT, TSX_LOADER } from "./paths.ts";
 
@@ -15,9 +15,21 @@ export function memoryOf(pid: number | undefined): { hwmMb: number; rssMb: numbe
   }
 }
 
-/** CPU time (user + system) a process has used so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+/**
+ * CPU time (user + system) a process has used so far, in ms, all its threads (GC, the libuv
+ * pool): the sum of /proc/<pid>/task/<tid>/schedstat's run time (nanoseconds), else
+ * /proc/<pid>/stat utime+stime (clock ticks of 10 ms: too coarse for short loops).
+ * Node's threads live as long as the process, so no exited thread's time is lost.
+ */
 export function cpuMsOf(pid: number | undefined | null): number | null {
   if (!pid) return null;
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    if (Number.isFinite(ns) && ns > 0) return ns / 1e6;
+  } catch {
+    /* no schedstat (kernel without CONFIG_SCHEDSTATS) or the process is gone */
+  }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

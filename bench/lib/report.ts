@@ -56,10 +56,25 @@ export function viaTable(ways: WayColumn[]): string {
   return table(["op: what each way calls", ...ways.map((w) => w.title)], rows);
 }
 
+function fmtNumber(v: number): string {
+  return Number.isInteger(v) || Math.abs(v) >= 1000 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(3);
+}
+
 function fmtValue(r: Row): string {
   if (r.value === null) return r.na ?? "n/a";
-  const v = Number.isInteger(r.value) || Math.abs(r.value) >= 1000 ? r.value.toFixed(0) : Math.abs(r.value) >= 10 ? r.value.toFixed(1) : r.value.toFixed(3);
-  return `${v} ${r.unit}`.trim();
+  return `${r.unit === "ms" && r.compare ? (r.value >= 0 ? "+" : "") : ""}${fmtNumber(r.value)} ${r.unit}`.trim();
+}
+
+const mark = (r: Row) => (r.ok === undefined ? (r.target && r.value === null ? "–" : "") : r.ok ? "✓" : "✗");
+
+/** Every figure with a target, one line each, in the order measured: the summary a reader checks first. */
+export function targetsTable(rows: Row[]): string {
+  const rs = rows.filter((r) => r.target);
+  if (!rs.length) return "";
+  return table(
+    ["target (DESIGN §12, issue 15)", "measured", "target", ""],
+    rs.map((r) => [`${r.section.split("(")[0]!.trim()}: ${r.metric}`, fmtValue(r), r.target!.label, mark(r)]),
+  );
 }
 
 export function rowsTable(rows: Row[]): string {
@@ -73,10 +88,25 @@ export function rowsTable(rows: Row[]): string {
       continue;
     }
     out.push(`\n## ${s}`);
-    out.push(
+    const ref = rs.find((r) => r.compare)?.compare?.label;
+    if (rs.some((r) => r.compare)) {
+      out.push(
+        table(
+          ["figure", "ours", ref ?? "reference", "measured", "target", ""],
+          rs.map((r) => [
+            r.metric,
+            r.compare ? `${fmtNumber(r.compare.ours)} ${r.compare.unit}`.trim() : "",
+            r.compare ? `${fmtNumber(r.compare.reference)} ${r.compare.unit}`.trim() : "",
+            fmtValue(r),
+            r.target?.label ?? "",
+            mark(r),
+          ]),
+        ),
+      );
+    } else out.push(
       table(
         ["figure", "measured", "target (§12)", ""],
-        rs.map((r) => [r.metric, fmtValue(r), r.target?.label ?? "", r.ok === undefined ? (r.target && r.value === null ? "–" : "") : r.ok ? "✓" : "✗"]),
+        rs.map((r) => [r.metric, fmtValue(r), r.target?.label ?? "", mark(r)]),
       ),
     );
     const notes = rs.filter((r) => r.note).map((r) => `  * ${r.metric}: ${r.note}`);

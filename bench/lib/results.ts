@@ -19,13 +19,23 @@ export interface Row {
   /** Reason the figure is missing, e.g. "n/a: gateway tools not landed". */
   na?: string;
   note?: string;
+  /** The two figures a ratio or difference was taken of (ours and its reference, e.g. the floor), same run. */
+  compare?: Compared;
+}
+
+export interface Compared {
+  ours: number;
+  reference: number;
+  unit: string;
+  /** Column title of the reference, e.g. "floor (same run)". */
+  label: string;
 }
 
 export class Results {
   readonly rows: Row[] = [];
   readonly raw: Record<string, unknown> = {};
 
-  add(section: string, metric: string, value: number, unit: string, extra: { target?: Target; note?: string } = {}): Row {
+  add(section: string, metric: string, value: number, unit: string, extra: { target?: Target; note?: string; compare?: Compared } = {}): Row {
     const row: Row = { section, metric, value, unit, ...extra };
     if (extra.target && Number.isFinite(value)) {
       row.ok = extra.target.op === "<=" ? value <= extra.target.value : value >= extra.target.value;

@@ -1,7 +1,8 @@
 /**
  * Which upstream requests one gateway tool call makes, recorded in the sandbox child, and a
- * replay of exactly those requests made directly (rounds that overlapped in time run in
- * parallel, as the gateway ran them): "direct, same upstream calls".
+ * replay of exactly those requests made directly (requests of one round run in parallel, as
+ * the gateway ran them; rounds are detected under the sandbox's latency fault, rounds.ts):
+ * "direct, same upstream calls".
  */
 import type { ChildProcess } from "node:child_process";
 import { request } from "./http.ts";
@@ -10,6 +11,7 @@ import { ask } from "./proc.ts";
 import type { RecordedCall } from "../servers/sandbox.ts";
 
 export type { RecordedCall };
+export { describeRounds, roundsOf } from "./rounds.ts";
 
 /**
  * Records the upstream requests of `fn`, once the sandbox is quiet (requests a load run left
@@ -37,28 +39,6 @@ export async function recordUpstream(sandbox: ChildProcess, fn: () => Promise<un
   } finally {
     await ask(sandbox, { cmd: "record", on: false });
   }
-}
-
-/** Groups calls into rounds: a call that started before every call of the round ended joins it. */
-export function roundsOf(calls: RecordedCall[]): RecordedCall[][] {
-  const sorted = [...calls].sort((a, b) => a.t0 - b.t0);
-  const rounds: RecordedCall[][] = [];
-  let end = -Infinity;
-  for (const c of sorted) {
-    if (rounds.length && c.t0 < end) {
-      rounds[rounds.length - 1]!.push(c);
-      end = Math.max(end, c.t1);
-    } else {
-      rounds.push([c]);
-      end = c.t1;
-    }
-  }
-  return rounds;
-}
-
-export function describeRounds(rounds: RecordedCall[][]): string {
-  const short = (c: RecordedCall) => `${c.method} ${c.path.replace(/^\/api\/v1\/workspaces\/[^/]+/, "").replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "{id}").replace(/\?.*$/, "")}`;
-  return rounds.map((r) => r.map(short).join(" ‖ ")).join(" → ");
 }
 
 /** Keeps replayed writes distinct (the sandbox refuses a second create with the same external_id). */

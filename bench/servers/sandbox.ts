@@ -5,10 +5,12 @@
  * `fetch`, on only while the bench probes which upstream requests one gateway tool call
  * makes (method, path, body, start/end with sub-ms precision).
  * Prints one JSON line `{ready, url, workspaceSlug, keys, fixture}`. IPC:
- *   {cmd:"record", on}  → {ok}    start (clearing) or stop recording
+ *   {cmd:"record", on}  → {ok, now} start (clearing) or stop recording; now = the recorder's clock
  *   {cmd:"recorded"}    → {calls} what was recorded
  *   {cmd:"clear-log"}   → {ok}    empties the sandbox's own request log between legs
  *   {cmd:"reset"}       → {ok}    back to the seeded fixture (same ids): every way starts from the same data
+ *   {cmd:"latency", ms} → {ok}    holds every Tasker request ms before its handler (the sandbox's
+ *                                 own latency fault); ms 0 removes it. How rounds are detected: lib/rounds.ts
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -28,6 +30,7 @@ interface InProcessSandbox {
   workspaceSlug: string;
   keys: Record<string, string>;
   requestLog: { clear(): void };
+  faults: { add(rule: { mode: "latency"; latencyMs: number; path?: RegExp }): { id: number }; remove(id: number): boolean };
   reset(): void;
 }
 interface SandboxModule {
@@ -61,15 +64,21 @@ try {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  process.on("message", (m: { cmd?: string; on?: boolean }) => {
+  let latencyFault: number | null = null;
+  process.on("message", (m: { cmd?: string; on?: boolean; ms?: number }) => {
     if (m?.cmd === "record") {
-      recording = m.on ? [] : recording;
-      if (!m.on) recording = null;
-      process.send?.({ ok: true });
+      recording = m.on ? [] : null;
+      // the sandbox's clock now, so a caller can drop requests that arrived before it asked
+      process.send?.({ ok: true, now: performance.timeOrigin + performance.now() });
     } else if (m?.cmd === "recorded") {
       process.send?.({ calls: recording ?? [] });
     } else if (m?.cmd === "reset") {
       sandbox.reset();
+      latencyFault = null; // reset() clears the faults too
+      process.send?.({ ok: true });
+    } else if (m?.cmd === "latency") {
+      if (latencyFault !== null) sandbox.faults.remove(latencyFault);
+      latencyFault = m.ms ? sandbox.faults.add({ mode: "latency", latencyMs: m.ms, path: /^\/api\// }).id : null;
       process.send?.({ ok: true });
     } else if (m?.cmd === "clear-log") {
       sandbox.requestLog.clear();

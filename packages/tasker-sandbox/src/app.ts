@@ -132,6 +132,7 @@ export function buildSandboxApp(deps: SandboxAppDeps): Hono<SandboxEnv> {
         status: c.get("fault") === "drop" ? 0 : status,
         fault: c.get("fault") ?? null,
         startedAt,
+        startedMs: Math.round(started * 1000) / 1000,
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       });
     }
@@ -142,7 +143,10 @@ export function buildSandboxApp(deps: SandboxAppDeps): Hono<SandboxEnv> {
     const fault = deps.faults.take(c.req.method, c.req.path);
     if (!fault) return next();
     c.set("fault", fault.mode);
-    const response = await applyFault(fault, { signal: c.req.raw.signal, socket: c.env?.incoming?.socket }, deps.faults);
+    const url = c.req.url;
+    const q = url.indexOf("?");
+    const request = { signal: c.req.raw.signal, socket: c.env?.incoming?.socket, method: c.req.method, path: c.req.path, query: q >= 0 ? url.slice(q + 1) : "" };
+    const response = await applyFault(fault, request, deps.faults);
     if (response === "continue") return next();
     return response;
   });

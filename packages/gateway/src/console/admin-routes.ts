@@ -6,7 +6,7 @@ import { setOwnerStatusFor } from "../owners/owner-service";
 import { getOwner } from "../owners/owner-store";
 import type { ConsoleEnv } from "./console-env";
 import { CONSOLE_PATH } from "./console-auth";
-import { consoleContext, inProgressPage } from "./console-context";
+import { consoleContext } from "./console-context";
 import { field, readForm, submitOnce } from "./form-submission";
 
 /**
@@ -21,18 +21,12 @@ export function adminRoutes(deps: GatewayDeps): Hono<ConsoleEnv> {
     const userId = c.req.param("user_id") ?? "";
     if (!userIdSchema.safeParse(userId).success || !(await getOwner(deps.sql, userId))) throw HttpError.notFound("owner not found");
     const form = await readForm(c);
-    return submitOnce(
-      deps.sql,
-      c,
-      form,
-      async () => {
-        const status = field(form, "status");
-        if (status !== "active" && status !== "blocked") throw HttpError.validation("choose block or reactivate");
-        await setOwnerStatusFor(deps, consoleContext(c), userId, status, "set in the owner console");
-        return { redirect: `${CONSOLE_PATH}?notice=${status === "blocked" ? "owner_blocked" : "owner_reactivated"}` };
-      },
-      () => inProgressPage(c),
-    );
+    return submitOnce(deps.sql, c, form, async () => {
+      const status = field(form, "status");
+      if (status !== "active" && status !== "blocked") throw HttpError.validation("choose block or reactivate");
+      await setOwnerStatusFor(deps, consoleContext(c), userId, status, "set in the owner console");
+      return { redirect: `${CONSOLE_PATH}?notice=${status === "blocked" ? "owner_blocked" : "owner_reactivated"}` };
+    });
   });
   return routes;
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { AUDIT_OUTCOMES, LIMITS, unwrapUntrusted } from "@nodedc/shared";
 import { z } from "zod";
 import type { GatewayDeps } from "../deps";
@@ -10,16 +9,14 @@ import { listTokens, tokenMeta } from "../tokens/token-store";
 import { listPairingCodes } from "../pairing/pairing-store";
 import { listAuditEventsFor } from "../audit/audit-query";
 import { sealingCheckpointsOf } from "../audit/sealing/seal-store";
-import { decodeCursor, pageOf } from "../http/cursor";
+import { pageOf } from "../http/cursor";
+import { cursorFromQuery } from "./page-cursor";
 import { listSessionsOfAgent } from "../sessions/session-store";
 import type { CardRefResolver } from "./card-refs";
 import type { AgentPageProps } from "./pages/agent-page";
 import type { ActivityLine } from "./pages/activity-section";
 import type { FreshCode } from "./pages/connect-section";
 import { tokenStatusOf, type TokenLine } from "./pages/tokens-section";
-
-export const newFormNonce = (): string => randomBytes(16).toString("base64url");
-const nonceMap = (ids: string[]): Record<string, string> => Object.fromEntries(ids.map((id) => [id, newFormNonce()]));
 
 export interface ActivityQuery {
   outcome?: string | undefined;
@@ -56,19 +53,11 @@ export async function loadAgentPage(
     listSessionsOfAgent(deps.sql, agent.id, 20),
     listAuditEventsFor(deps.sql, null, { agentId: agent.id, action: "token.reuse_after_rotation", after: null, limit: 10 }),
   ]);
-  let after = null;
-  if (filters.cursor) {
-    try {
-      after = decodeCursor(filters.cursor);
-    } catch {
-      after = null;
-    }
-  }
   const events = await listAuditEventsFor(deps.sql, null, {
     agentId: agent.id,
     outcome: filters.outcome ?? undefined,
     projectId: filters.project ?? undefined,
-    after,
+    after: cursorFromQuery(filters.cursor),
     limit: ACTIVITY_PAGE + 1,
   });
   const page = pageOf(events, ACTIVITY_PAGE, (e) => e);
@@ -113,29 +102,23 @@ export async function loadAgentPage(
     notice: input.extras.notice,
     error: input.extras.error,
     rename: input.extras.rename,
-    forms: { rename: newFormNonce(), status: newFormNonce(), revoke: newFormNonce() },
     grants: {
       agentId: agent.id,
       revoked,
       grants,
       projects,
-      formNonce: newFormNonce(),
-      removeNonces: nonceMap(grants.map((g) => g.id)),
       values: input.extras.grantForm?.values,
       errors: input.extras.grantForm?.errors,
     },
     connect: {
       agentId: agent.id,
       revoked,
-      formNonce: newFormNonce(),
       fresh: input.extras.fresh,
       codes,
-      cancelNonces: nonceMap(codes.filter((c) => c.status === "pending").map((c) => c.id)),
     },
     tokens: {
       agentId: agent.id,
       tokens: tokenLines,
-      revokeNonces: nonceMap(tokenLines.filter((t) => t.status === "active").map((t) => t.meta.id)),
       reuseAlerts: reuse.map((r) => ({ occurred_at: r.occurred_at, token_id: r.token_id })),
     },
     activity: {

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { createGrantRequestSchema, LIMITS, updateAgentRequestSchema } from "@nodedc/shared";
+import { createGrantRequestSchema, updateAgentRequestSchema } from "@nodedc/shared";
 import { z } from "zod";
 import type { GatewayDeps } from "../deps";
 import { loadAgentFor } from "../agents/agent-access";
@@ -14,7 +14,7 @@ import { getPairingCodeStatus, pairingStatusView } from "../pairing/pairing-stor
 import { revokeTokenFor } from "../tokens/token-service";
 import type { ConsoleEnv } from "./console-env";
 import { CONSOLE_PATH } from "./console-auth";
-import { consoleContext, firstIssue, inProgressPage } from "./console-context";
+import { consoleContext, displayNameError } from "./console-context";
 import { field, fieldList, readForm, submitOnce, type FormOutcome } from "./form-submission";
 import { loadAgentPage, type PageExtras } from "./agent-page-data";
 import type { CardRefResolver } from "./card-refs";
@@ -45,22 +45,16 @@ export function agentPageRoutes(deps: GatewayDeps, refs: CardRefResolver): Hono<
   const agentForm = (handle: (c: Context<ConsoleEnv>, agent: AgentRow, form: Record<string, string | string[]>) => Promise<FormOutcome>) => async (c: Context<ConsoleEnv>) => {
     const agent = await agentOf(c);
     const form = await readForm(c);
-    return submitOnce(
-      deps.sql,
-      c,
-      form,
-      async () => {
-        try {
-          return await handle(c, agent, form);
-        } catch (error) {
-          if (error instanceof HttpError && (error.status === 403 || error.status === 422)) {
-            return { response: await render(c, (await agentOf(c)), { error: error.message }, error.status as ContentfulStatusCode) };
-          }
-          throw error;
+    return submitOnce(deps.sql, c, form, async () => {
+      try {
+        return await handle(c, agent, form);
+      } catch (error) {
+        if (error instanceof HttpError && (error.status === 403 || error.status === 422)) {
+          return { response: await render(c, await agentOf(c), { error: error.message }, error.status as ContentfulStatusCode) };
         }
-      },
-      () => inProgressPage(c),
-    );
+        throw error;
+      }
+    });
   };
 
   routes.get(base, async (c) => render(c, await agentOf(c), { notice: c.req.query("notice") }));
@@ -81,8 +75,7 @@ export function agentPageRoutes(deps: GatewayDeps, refs: CardRefResolver): Hono<
       const value = field(form, "display_name");
       const parsed = updateAgentRequestSchema.safeParse({ display_name: value });
       if (!parsed.success) {
-        const error = firstIssue(parsed.error, { too_small: "Give the agent a name.", too_big: `Keep the name under ${LIMITS.max_display_name_chars} characters.` });
-        return { response: await render(c, agent, { rename: { value, error } }, 422) };
+        return { response: await render(c, agent, { rename: { value, error: displayNameError(parsed.error) } }, 422) };
       }
       await updateAgentFor(deps, consoleContext(c), agent, parsed.data);
       return { redirect: `${page(agent)}?notice=agent_renamed` };
@@ -119,15 +112,18 @@ export function agentPageRoutes(deps: GatewayDeps, refs: CardRefResolver): Hono<
     }),
   );
 
-  routes.post(
-    `${base}/grants/:grant_id/remove`,
+  /**
+   * A row's button (RowAction): the row's id in the path, one service call that answers
+   * null for an id that is not this agent's (→ the same 404 as anything else not yours).
+   */
+  const rowAction = (param: string, thing: string, act: (c: Context<ConsoleEnv>, agent: AgentRow, id: string) => Promise<unknown>, notice: string) =>
     agentForm(async (c, agent) => {
-      const grantId = c.req.param("grant_id") ?? "";
-      const removed = uuid.safeParse(grantId).success ? await removeGrantFor(deps, consoleContext(c), agent, grantId) : null;
-      if (!removed) throw HttpError.notFound("grant not found");
-      return { redirect: `${page(agent)}?notice=grant_removed` };
-    }),
-  );
+      const id = c.req.param(param) ?? "";
+      if (!uuid.safeParse(id).success || !(await act(c, agent, id))) throw HttpError.notFound(`${thing} not found`);
+      return { redirect: `${page(agent)}?notice=${notice}` };
+    });
+
+  routes.post(`${base}/grants/:grant_id/remove`, rowAction("grant_id", "grant", (c, agent, id) => removeGrantFor(deps, consoleContext(c), agent, id), "grant_removed"));
 
   routes.post(
     `${base}/pairing-codes`,
@@ -141,12 +137,7 @@ export function agentPageRoutes(deps: GatewayDeps, refs: CardRefResolver): Hono<
 
   routes.post(
     `${base}/pairing-codes/:code_id/cancel`,
-    agentForm(async (c, agent) => {
-      const codeId = c.req.param("code_id") ?? "";
-      if (!uuid.safeParse(codeId).success) throw HttpError.notFound("pairing code not found");
-      await cancelPairingCodeFor(deps, consoleContext(c), agent, codeId);
-      return { redirect: `${page(agent)}?notice=code_cancelled#connect` };
-    }),
+    rowAction("code_id", "pairing code", (c, agent, id) => cancelPairingCodeFor(deps, consoleContext(c), agent, id), "code_cancelled#connect"),
   );
 
   // Live status of one code for the page's script (polled; the code itself is never in it).
@@ -159,14 +150,6 @@ export function agentPageRoutes(deps: GatewayDeps, refs: CardRefResolver): Hono<
     return c.json(pairingStatusView(row));
   });
 
-  routes.post(
-    `${base}/tokens/:token_id/revoke`,
-    agentForm(async (c, agent) => {
-      const tokenId = c.req.param("token_id") ?? "";
-      const revoked = uuid.safeParse(tokenId).success ? await revokeTokenFor(deps, consoleContext(c), agent, tokenId) : null;
-      if (!revoked) throw HttpError.notFound("token not found");
-      return { redirect: `${page(agent)}?notice=token_revoked` };
-    }),
-  );
+  routes.post(`${base}/tokens/:token_id/revoke`, rowAction("token_id", "token", (c, agent, id) => revokeTokenFor(deps, consoleContext(c), agent, id), "token_revoked"));
   return routes;
 }

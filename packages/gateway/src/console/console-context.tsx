@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import type { z } from "zod";
+import { LIMITS } from "@nodedc/shared";
 import type { ActionContext } from "../agents/action-context";
 import type { ConsoleEnv } from "./console-env";
 import { MessagePage } from "./pages/message-page";
@@ -15,6 +16,11 @@ export function firstIssue(error: z.ZodError, byCode: Partial<Record<string, str
   const issue = error.issues[0];
   if (!issue) return "Check this field.";
   return byCode[issue.code] ?? issue.message;
+}
+
+/** What is wrong with an agent name (create and rename share the rule and the words). */
+export function displayNameError(error: z.ZodError): string {
+  return firstIssue(error, { too_small: "Give the agent a name.", too_big: `Keep the name under ${LIMITS.max_display_name_chars} characters.` });
 }
 
 /** A second copy of a form arrived while the first is still being handled. */

@@ -1,12 +1,13 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { readFileSync } from "node:fs";
 import { Hono, type Context } from "hono";
-import { createAgentRequestSchema, cursorSchema, LIMITS } from "@nodedc/shared";
+import { createAgentRequestSchema } from "@nodedc/shared";
 import type { GatewayDeps } from "../deps";
 import type { JwtVerifier } from "../auth/launcher-jwt";
 import { listAgents } from "../agents/agent-store";
 import { createAgentFor } from "../agents/agent-service";
-import { decodeCursor, pageOf } from "../http/cursor";
+import { pageOf } from "../http/cursor";
+import { cursorFromQuery } from "./page-cursor";
 import { HttpError } from "../http/http-error";
 import { listGrantsOfAgents } from "../grants/grant-store";
 import { listActiveDevicesOfAgents } from "../tokens/token-store";
@@ -18,8 +19,7 @@ import { originGuard } from "./origin-guard";
 import { CONSOLE_PATH, currentSession, openSession, requireConsoleSession, signIn, SignInRefused, signOut, type ConsoleAuthDeps } from "./console-auth";
 import { consoleOnError } from "./console-errors";
 import { field, readForm, submitOnce } from "./form-submission";
-import { consoleContext, firstIssue, inProgressPage } from "./console-context";
-import { newFormNonce } from "./agent-page-data";
+import { consoleContext, displayNameError } from "./console-context";
 import { agentPageRoutes } from "./agent-routes";
 import { adminRoutes } from "./admin-routes";
 import { SignInPage } from "./pages/sign-in-page";
@@ -105,20 +105,18 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
     return submitOnce(deps.sql, c, form, async () => {
       const parsed = createAgentRequestSchema.safeParse({ display_name: field(form, "display_name") });
       if (!parsed.success) {
-        const message = firstIssue(parsed.error, { too_small: "Give the agent a name.", too_big: `Keep the name under ${LIMITS.max_display_name_chars} characters.` });
-        return { response: await c.html(<AgentsPage {...await agentsPageProps(c, { value: field(form, "display_name"), error: message })} />, 422) };
+        return { response: await c.html(<AgentsPage {...await agentsPageProps(c, { value: field(form, "display_name"), error: displayNameError(parsed.error) })} />, 422) };
       }
       const agent = await createAgentFor(deps, consoleContext(c), parsed.data);
       return { redirect: `${CONSOLE_PATH}/agents/${agent.id}?notice=agent_created` };
-    }, () => inProgressPage(c));
+    });
   });
 
   async function agentsPageProps(c: Context<ConsoleEnv>, newAgent: { value?: string; error?: string }): Promise<AgentsPageProps> {
     const user = c.get("consoleSession").user;
     const admin = user.role === "platform_admin";
     const ownerFilter = admin ? (c.req.query("owner") || null) : null;
-    const cursorParam = c.req.query("cursor");
-    const cursor = cursorParam && cursorSchema.safeParse(cursorParam).success ? safeCursor(cursorParam) : null;
+    const cursor = cursorFromQuery(c.req.query("cursor"));
     const limit = 100;
     const rows = await listAgents(deps.sql, { ownerUserId: admin ? ownerFilter : user.user_id, limit: limit + 1, after: cursor });
     const page = pageOf(rows, limit, (r) => r);
@@ -138,8 +136,8 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
         devices: devices.filter((d) => d.agent_id === agent.id),
       })),
       nextCursor: page.next_cursor,
-      newAgent: { formNonce: newFormNonce(), ...newAgent },
-      admin: admin ? { owners, ownerFilter, ownerForms: Object.fromEntries(owners.map((o) => [o.user_id, newFormNonce()])) } : undefined,
+      newAgent,
+      admin: admin ? { owners, ownerFilter } : undefined,
     };
   }
 
@@ -147,13 +145,5 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
   routes.route("/", adminRoutes(deps));
   routes.onError(consoleOnError(deps.logger));
   return routes;
-}
-
-function safeCursor(value: string) {
-  try {
-    return decodeCursor(value);
-  } catch {
-    return null;
-  }
 }
 

@@ -3,10 +3,8 @@ import type { Sql } from "postgres";
 import { HttpError } from "../http/http-error";
 import type { ConsoleEnv } from "./console-env";
 import { claimFormNonce, completeFormNonce, releaseFormNonce } from "./session-store";
-
-/** Every console form carries one of these; the page that renders the form draws it. */
-export const FORM_NONCE_FIELD = "form_nonce";
-const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+import { FORM_NONCE_FIELD, FORM_NONCE_PATTERN } from "./form-nonce";
+import { inProgressPage } from "./console-context";
 
 export type FormFields = Record<string, string | string[]>;
 
@@ -56,14 +54,13 @@ export async function submitOnce(
   c: Context<ConsoleEnv>,
   form: FormFields,
   handle: () => Promise<FormOutcome>,
-  renderInProgress: () => Response | Promise<Response>,
 ): Promise<Response> {
   const nonce = field(form, FORM_NONCE_FIELD);
-  if (!NONCE_PATTERN.test(nonce)) throw HttpError.validation("this form is missing its one-time field; reload the page and submit it again");
+  if (!FORM_NONCE_PATTERN.test(nonce)) throw HttpError.validation("this form is missing its one-time field; reload the page and submit it again");
   const sessionId = c.get("consoleSession").id;
   const claim = await claimFormNonce(sql, sessionId, nonce);
   if (claim.kind === "done") return c.redirect(claim.location, 303);
-  if (claim.kind === "in_progress") return renderInProgress();
+  if (claim.kind === "in_progress") return inProgressPage(c);
   let outcome: FormOutcome;
   try {
     outcome = await handle();

@@ -35,6 +35,7 @@ const TOOLS: Array<{ tool: string; need: OwnerRightLevel; args: () => Record<str
   { tool: "update_card", need: "write", args: () => ({ project_id: DEMO, card_id: "DEMO-2", priority: "high", idempotency_key: freshKey() }) },
 ];
 
+const SCOPE_NEEDS: Record<Scope, OwnerRightLevel> = { "cards:read": "read", "comments:write": "comment", "sessions:report": "comment", "cards:write": "write" };
 const ORDER: OwnerRightLevel[] = ["none", "read", "comment", "write"];
 const covers = (have: OwnerRightLevel, need: OwnerRightLevel) => ORDER.indexOf(have) >= ORDER.indexOf(need);
 
@@ -96,6 +97,13 @@ for (const mode of ["plain", "fork"] as const) {
 
       it(`${owner} (${level}): every tool is allowed exactly as far as the owner's right goes`, async () => {
         const agent = await agentWithStoredGrant(t, owner);
+        // whoami says so before any call is refused
+        const who = await t.call(agent, "whoami", {});
+        expect(who.status, who.text).toBe(200);
+        const usable = FULL.filter((s) => covers(level, SCOPE_NEEDS[s]));
+        expect(who.body.result.grants[0]).toMatchObject({ scopes: FULL, usable_scopes: usable });
+        if (usable.length === FULL.length) expect(who.body.result.grants[0].withheld_because).toBeNull();
+        else expect(who.body.result.grants[0].withheld_because).toContain(FULL.filter((s) => !usable.includes(s)).join(", "));
         for (const { tool, need, args } of TOOLS) {
           const before = t.stack.sandbox.requestLog.lastSeq;
           const r = await t.call(agent, tool, args());

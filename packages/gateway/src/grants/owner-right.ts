@@ -50,6 +50,30 @@ export function scopesBeyond(right: OwnerRight, scopes: readonly Scope[]): Scope
   return scopes.filter((s) => !atLeast(right.level, REQUIRED[s]));
 }
 
+export interface UsableScopes {
+  usable_scopes: Scope[] | null;
+  withheld_because: string | null;
+}
+
+/**
+ * What whoami shows per grant: the granted scopes the owner's right covers now, so an agent
+ * learns before a refused call that a grant outranks its owner. A Tasker that cannot answer
+ * gives null (unknown), not an error: whoami still answers who the agent is.
+ */
+export async function usableScopes(adapter: TaskerAdapter, ctx: CallContext, projectId: string, email: string | null, scopes: readonly Scope[]): Promise<UsableScopes> {
+  let right: OwnerRight;
+  try {
+    right = await adapter.ownerRight(ctx, projectId, email ?? "");
+  } catch {
+    return { usable_scopes: null, withheld_because: "Tasker could not be asked for your owner's right in this project now; calls check it again" };
+  }
+  const beyond = scopesBeyond(right, scopes);
+  return {
+    usable_scopes: scopes.filter((s) => !beyond.includes(s)),
+    withheld_because: beyond.length === 0 ? null : `your owner ${WHY[right.reason]}, so ${beyond.join(", ")} cannot be used here now although granted`,
+  };
+}
+
 export interface RightCheck {
   right: OwnerRight;
   /** null when the owner holds every right asked for. */

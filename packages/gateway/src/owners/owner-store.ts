@@ -65,13 +65,22 @@ export async function applyOwnerStatus(
     let revokedAgents = 0;
     let revokedTokens = 0;
     if (status === "annulled") {
+      // the lock order of tokens/token-store.ts: owner, agents, tokens, each oldest first
       const agents = await tx`
-        UPDATE agents SET status = 'revoked', revoked_at = now(), updated_at = now()
-        WHERE owner_user_id = ${userId} AND status <> 'revoked' RETURNING id`;
+        WITH locked AS (
+          SELECT id FROM agents WHERE owner_user_id = ${userId} AND status <> 'revoked' ORDER BY created_at, id FOR NO KEY UPDATE
+        )
+        UPDATE agents a SET status = 'revoked', revoked_at = now(), updated_at = now()
+        FROM locked WHERE a.id = locked.id AND a.status <> 'revoked' RETURNING a.id`;
       revokedAgents = agents.count;
       const tokens = await tx`
-        UPDATE agent_tokens SET revoked_at = now(), revoked_reason = 'owner_annulled'
-        WHERE revoked_at IS NULL AND agent_id IN (SELECT id FROM agents WHERE owner_user_id = ${userId}) RETURNING id`;
+        WITH locked AS (
+          SELECT id FROM agent_tokens
+          WHERE revoked_at IS NULL AND agent_id IN (SELECT id FROM agents WHERE owner_user_id = ${userId})
+          ORDER BY created_at, id FOR UPDATE
+        )
+        UPDATE agent_tokens t SET revoked_at = now(), revoked_reason = 'owner_annulled'
+        FROM locked WHERE t.id = locked.id AND t.revoked_at IS NULL RETURNING t.id`;
       revokedTokens = tokens.count;
     }
     const change = { previous, status, revokedAgents, revokedTokens };

@@ -33,6 +33,13 @@ export interface TaskerAdapterConfig {
   maxReadRetries?: number;
   /** Project metadata cache TTL (projects, states, labels, members). Default 30 000; 0 disables. */
   metadataTtlMs?: number;
+  /** An entry read this close to its expiry is reloaded in the background (refresh-ahead). Default TTL/4. */
+  metadataRefreshAheadMs?: number;
+  /**
+   * How long past its expiry project, state and label metadata may still be served while
+   * Tasker fails to answer its reload. Default the TTL. Member lists never are (DESIGN §9 rule 10).
+   */
+  metadataStaleOnErrorMs?: number;
   logger?: TaskerLogger;
   /** Observability hook: one event per adapter call (operation, outcome, duration, upstream requests). */
   onCall?: (event: TaskerCallEvent) => void;
@@ -68,7 +75,11 @@ export function createTaskerAdapter(config: TaskerAdapterConfig): TaskerAdapterW
     clock,
     logger: config.logger,
   });
-  const cache = new MetadataCache(positive("metadataTtlMs", config.metadataTtlMs, 30_000, 0), clock);
+  const ttlMs = positive("metadataTtlMs", config.metadataTtlMs, 30_000, 0);
+  const cache = new MetadataCache(ttlMs, clock, {
+    refreshAheadMs: positive("metadataRefreshAheadMs", config.metadataRefreshAheadMs, Math.floor(ttlMs / 4), 0),
+    staleOnErrorMs: positive("metadataStaleOnErrorMs", config.metadataStaleOnErrorMs, ttlMs, 0),
+  });
   const core = createAdapterCore({
     paths: createPathBuilder(apiRoot, config.workspaceSlug),
     conn,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { activitySchema, memberSchema, pageSchema, searchSchema, workItemSchema, workspaceMemberSchema } from "./plane-schemas.js";
+import fc from "fast-check";
+import type { z } from "zod";
+import { activitySchema, commentSchema, memberSchema, pageSchema, searchSchema, strictSchemasForTests, workItemSchema, workspaceMemberSchema } from "./plane-schemas.js";
 
 const item = {
   id: "7d1e3c1e-8a51-4b0e-9a57-2e2e2e2e2e2e",
@@ -74,5 +76,95 @@ describe("Plane shapes", () => {
       work_item_id: "i",
       actor_id: "u",
     });
+  });
+});
+
+describe("quick checks of the hot shapes agree with their zod schemas", () => {
+  // Every field drawn from values zod takes and values it refuses (absent keys included),
+  // so both paths see well-formed answers, rare valid ones and malformed ones.
+  // Each field valid most of the time (so whole answers are often valid, in their rarer
+  // forms too: nulls, absent keys, numbers as activity values), else something zod refuses.
+  const field = <T,>(valid: fc.Arbitrary<T>, ...invalid: fc.Arbitrary<unknown>[]) => fc.oneof({ arbitrary: valid, weight: 40 }, ...invalid.map((arbitrary) => ({ arbitrary, weight: 1 })));
+  const idLike = field(fc.string({ minLength: 1, maxLength: 64 }), fc.constantFrom("", "x".repeat(65)), fc.integer(), fc.boolean());
+  const nullableIdLike = field(fc.oneof(fc.string({ minLength: 1, maxLength: 64 }), fc.constant(null)), fc.constant(""), fc.integer());
+  const textLike = field(fc.oneof(fc.string(), fc.constant(null)), fc.integer(), fc.boolean(), fc.constant({}));
+  const stringLike = field(fc.string(), fc.constant(null), fc.integer());
+  const intLike = field(fc.integer(), fc.double(), fc.constantFrom(2 ** 53, 1.5), fc.string(), fc.constant(null));
+  const optIntLike = field(fc.oneof(fc.integer(), fc.constant(null)), fc.double(), fc.constantFrom(2 ** 53, 1.5), fc.string());
+  const stampLike = field(fc.constant("2026-01-01T00:00:00Z"), fc.constant(""), fc.integer(), fc.constant(null));
+  const valueLike = field(fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)), fc.constant([1]), fc.constant({}));
+  /** Optional keys are absent now and then; the others almost always present. */
+  const anyOptional = <T,>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }) =>
+    fc.tuple(fc.record(model), fc.array(fc.constantFrom(...Object.keys(model)), { maxLength: 1 }), fc.nat(9)).map(([r, drop, roll]) => {
+      const copy: Record<string, unknown> = { ...r };
+      if (roll === 0) for (const k of drop) delete copy[k];
+      return copy;
+    });
+  const withExtra = (arb: fc.Arbitrary<Record<string, unknown>>) => fc.tuple(arb, fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 2 })).map(([a, extra]) => ({ ...extra, ...a }));
+
+  const workItemLike = withExtra(
+    anyOptional({
+      id: idLike, project: idLike, sequence_id: intLike, name: stringLike, description_html: textLike, state: nullableIdLike,
+      priority: field(fc.constantFrom("urgent", "high", "medium", "low", "none"), fc.constant("critical"), fc.constant(null)),
+      labels: field(fc.array(idLike, { maxLength: 3 }), fc.constant("l1")), assignees: field(fc.array(idLike, { maxLength: 3 }), fc.constant(null)),
+      parent: nullableIdLike, external_source: textLike, external_id: textLike, created_by: nullableIdLike, created_at: stampLike, updated_at: stampLike,
+    }),
+  );
+  const commentLike = withExtra(
+    anyOptional({ id: idLike, issue: idLike, comment_html: textLike, actor: nullableIdLike, external_source: textLike, external_id: textLike, created_at: stampLike, updated_at: stampLike }),
+  );
+  const activityLike = withExtra(
+    anyOptional({ id: idLike, issue: nullableIdLike, verb: stringLike, field: textLike, old_value: valueLike, new_value: valueLike, comment: textLike, actor: nullableIdLike, created_at: stampLike }),
+  );
+  const pageOf = (item: fc.Arbitrary<unknown>) =>
+    anyOptional({ results: field(fc.array(item, { maxLength: 3 }), fc.constant(null)), next_cursor: textLike, next_page_results: field(fc.oneof(fc.boolean(), fc.constant(null)), fc.constant("true")), total_count: optIntLike, total_results: optIntLike });
+  const searchLike = anyOptional({
+    issues: field(fc.array(withExtra(anyOptional({ id: idLike, name: stringLike, sequence_id: intLike, project_id: idLike, project__identifier: stringLike })), { maxLength: 3 }), fc.constant({})),
+  });
+
+  const cases: [string, z.ZodType, z.ZodType, fc.Arbitrary<unknown>][] = [
+    ["work item", workItemSchema, strictSchemasForTests.workItem, workItemLike],
+    ["comment", commentSchema, strictSchemasForTests.comment, commentLike],
+    ["activity", activitySchema, strictSchemasForTests.activity, activityLike],
+    ["search", searchSchema, strictSchemasForTests.search, searchLike],
+    ["page of work items", pageSchema(workItemSchema), pageSchema(strictSchemasForTests.workItem), pageOf(workItemLike)],
+    ["page of comments", pageSchema(commentSchema), pageSchema(strictSchemasForTests.comment), pageOf(commentLike)],
+  ];
+  for (const [name, quick, strict, arbitrary] of cases) {
+    it(name, () => {
+      let valid = 0;
+      fc.assert(
+        fc.property(arbitrary, (value) => {
+          const a = quick.safeParse(value);
+          const b = strict.safeParse(value);
+          if (b.success) valid++;
+          expect(a.success).toBe(b.success);
+          if (a.success && b.success) expect(a.data).toStrictEqual(b.data);
+          else expect(a.error?.issues.map((i) => i.path.join("."))).toEqual(b.error?.issues.map((i) => i.path.join(".")));
+        }),
+        { numRuns: 500 },
+      );
+      // both outcomes were exercised
+      expect(valid).toBeGreaterThan(50);
+      expect(valid).toBeLessThan(450);
+    });
+  }
+
+  it("a well-formed answer takes the quick path (no zod parse of the strict schema)", () => {
+    const strict = strictSchemasForTests.workItem;
+    const original = strict.safeParse.bind(strict);
+    let strictCalls = 0;
+    strict.safeParse = ((v: unknown) => {
+      strictCalls++;
+      return original(v);
+    }) as typeof strict.safeParse;
+    try {
+      expect(workItemSchema.parse(item)).toMatchObject({ id: item.id, label_ids: ["l1"] });
+      expect(strictCalls).toBe(0);
+      expect(workItemSchema.safeParse({ ...item, priority: "critical" }).success).toBe(false);
+      expect(strictCalls).toBe(1);
+    } finally {
+      strict.safeParse = original;
+    }
   });
 });

@@ -62,39 +62,54 @@ export function createProjectOperations(core: AdapterCore): Pick<
 > {
   const { cache, paths } = core;
 
-  const members = (x: Exchange, projectId: string): Promise<CachedMembers> =>
-    cache.get(`members:${projectId}`, async () => {
-      const res = await core.conn.get(paths.members(projectId), x);
-      const page = core.decode(pageOrArraySchema(memberSchema), res, x, { target: `project ${projectId}`, projectScoped: true });
-      return {
-        list: deepFreeze(page.items.map(({ facts: _facts, ...m }) => m)),
-        byEmail: indexByEmail(page.items),
-        activityReported: page.items.some((m) => m.facts.active !== null),
-      };
-    });
+  // Loaders take `background`: a refresh-ahead has no caller waiting, so its requests go
+  // on their own exchange (not counted as the triggering call's, queued in the budget as
+  // their own "agent" so a refresh never takes a caller's turn).
+  const via = (x: Exchange, background: boolean): Exchange =>
+    background ? { operation: x.operation, agentId: "gateway:metadata-refresh", requestId: x.requestId, attempts: 0 } : x;
+
+  const loadMembers = (x: Exchange, projectId: string) => async (background: boolean): Promise<CachedMembers> => {
+    const ex = via(x, background);
+    const res = await core.conn.get(paths.members(projectId), ex);
+    const page = core.decode(pageOrArraySchema(memberSchema), res, ex, { target: `project ${projectId}`, projectScoped: true });
+    return {
+      list: deepFreeze(page.items.map(({ facts: _facts, ...m }) => m)),
+      byEmail: indexByEmail(page.items),
+      activityReported: page.items.some((m) => m.facts.active !== null),
+    };
+  };
+  // The member lists decide the owner's right: never served past the TTL (no keepOnError).
+  const members = (x: Exchange, projectId: string): Promise<CachedMembers> => cache.get(`members:${projectId}`, loadMembers(x, projectId));
 
   // One list for the whole workspace, cached like project metadata. A 403 is an answer,
   // not an outage (the service user is not a workspace admin or member): it is cached too,
   // so that each call does not ask again, and it leaves writes unprovable.
-  const workspaceRoles = (x: Exchange): Promise<WorkspaceRoles> =>
-    cache.get("workspace-members", async (): Promise<WorkspaceRoles> => {
-      const res = await core.conn.get(paths.workspaceMembers(), x);
-      if (res.status === 403 && !isServiceKeyRejection(res.status, res.body)) return { readable: false };
-      const items = core.decode(z.array(workspaceMemberSchema), res, x, { target: "the workspace member list", projectScoped: false });
-      return { readable: true, byEmail: indexByEmail(items) };
-    });
+  const loadWorkspaceRoles = (x: Exchange) => async (background: boolean): Promise<WorkspaceRoles> => {
+    const ex = via(x, background);
+    const res = await core.conn.get(paths.workspaceMembers(), ex);
+    if (res.status === 403 && !isServiceKeyRejection(res.status, res.body)) return { readable: false };
+    const items = core.decode(z.array(workspaceMemberSchema), res, ex, { target: "the workspace member list", projectScoped: false });
+    return { readable: true, byEmail: indexByEmail(items) };
+  };
+  const workspaceRoles = (x: Exchange): Promise<WorkspaceRoles> => cache.get("workspace-members", loadWorkspaceRoles(x));
+
+  const keep = { keepOnError: true };
 
   return {
     listProjects(ctx) {
       return core.run("listProjects", ctx, async (x) => {
-        const list = await cache.get("projects", async () => {
-          const items = await fetchAllPages(core, x, projectSchema, (p) => paths.projects(p), {
-            target: "the project list",
-            projectScoped: false,
-          });
-          for (const p of items) cache.set(`project:${p.id}`, deepFreeze(p));
-          return deepFreeze(items);
-        });
+        const list = await cache.get(
+          "projects",
+          async (background) => {
+            const items = await fetchAllPages(core, via(x, background), projectSchema, (p) => paths.projects(p), {
+              target: "the project list",
+              projectScoped: false,
+            });
+            for (const p of items) cache.set(`project:${p.id}`, deepFreeze(p));
+            return deepFreeze(items);
+          },
+          keep,
+        );
         return [...list];
       });
     },
@@ -102,24 +117,37 @@ export function createProjectOperations(core: AdapterCore): Pick<
     getProject(ctx, projectId) {
       return core.run("getProject", ctx, async (x) => {
         const id = assertUuid("project", projectId);
+        const load = async (background: boolean) => {
+          const ex = via(x, background);
+          const res = await core.conn.get(paths.project(id), ex);
+          return deepFreeze(core.decode(projectSchema, res, ex, { target: `project ${id}`, projectScoped: true }));
+        };
+        // The project's own entry first: reading it starts its refresh-ahead when due (the
+        // project list's copy is refreshed only when the list is asked for again).
+        const own = cache.read<TaskerProject>(`project:${id}`, load, keep);
+        if (own) return own;
         const listed = cache.peek<readonly TaskerProject[]>("projects")?.find((p) => p.id === id);
         if (listed) return listed;
-        return cache.get(`project:${id}`, async () => {
-          const res = await core.conn.get(paths.project(id), x);
-          return deepFreeze(core.decode(projectSchema, res, x, { target: `project ${id}`, projectScoped: true }));
-        });
+        return cache.get(
+          `project:${id}`,
+          load,
+          keep,
+        );
       });
     },
 
     listStates(ctx, projectId) {
       return core.run("listStates", ctx, async (x) => {
         const id = assertUuid("project", projectId);
-        const list = await cache.get(`states:${id}`, async () =>
-          deepFreeze(
-            (await fetchAllPages(core, x, stateSchema, (p) => paths.states(id, p), { target: `project ${id}`, projectScoped: true })).sort(
-              (a: TaskerState, b: TaskerState) => a.sequence - b.sequence,
+        const list = await cache.get(
+          `states:${id}`,
+          async (background) =>
+            deepFreeze(
+              (await fetchAllPages(core, via(x, background), stateSchema, (p) => paths.states(id, p), { target: `project ${id}`, projectScoped: true })).sort(
+                (a: TaskerState, b: TaskerState) => a.sequence - b.sequence,
+              ),
             ),
-          ),
+          keep,
         );
         return [...list];
       });
@@ -128,8 +156,11 @@ export function createProjectOperations(core: AdapterCore): Pick<
     listLabels(ctx, projectId) {
       return core.run("listLabels", ctx, async (x) => {
         const id = assertUuid("project", projectId);
-        const list = await cache.get(`labels:${id}`, async () =>
-          deepFreeze(await fetchAllPages(core, x, labelSchema, (p) => paths.labels(id, p), { target: `project ${id}`, projectScoped: true })),
+        const list = await cache.get(
+          `labels:${id}`,
+          async (background) =>
+            deepFreeze(await fetchAllPages(core, via(x, background), labelSchema, (p) => paths.labels(id, p), { target: `project ${id}`, projectScoped: true })),
+          keep,
         );
         return [...(list as readonly TaskerLabel[])];
       });
@@ -146,9 +177,10 @@ export function createProjectOperations(core: AdapterCore): Pick<
       return core.run("ownerRight", ctx, async (x) => {
         const id = assertUuid("project", projectId);
         const who = typeof email === "string" ? email : "";
-        // Every call asks this: on a warm cache answer without waiting on two promises.
-        const cachedProject = cache.peek<CachedMembers>(`members:${id}`);
-        const cachedWorkspace = cache.peek<WorkspaceRoles>("workspace-members");
+        // Every call asks this: on a warm cache answer without waiting on two promises (and
+        // start the refresh-ahead of either list when it is due).
+        const cachedProject = cache.read(`members:${id}`, loadMembers(x, id));
+        const cachedWorkspace = cache.read("workspace-members", loadWorkspaceRoles(x));
         if (cachedProject && cachedWorkspace) return ownerRightFrom(who, cachedProject, cachedWorkspace);
         const [project, workspace] = await Promise.all([members(x, id), workspaceRoles(x)]);
         return ownerRightFrom(who, project, workspace);

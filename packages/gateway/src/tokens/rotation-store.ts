@@ -5,7 +5,8 @@ import { hashAgentToken } from "./secret-hash";
 /**
  * SQL of token rotation (DESIGN §14, 0107_token_rotation.sql). Every UPDATE of agent_tokens
  * moves auth_epoch (0102's trigger), so an auth row cached anywhere is read again on the
- * next call after a rotation, a first use or a chain revocation.
+ * next call after a rotation, a first use or a chain revocation. Rows are locked in the
+ * order token-store.ts states: predecessor (older) before successor.
  */
 type Db = Sql | TransactionSql;
 
@@ -78,8 +79,14 @@ export async function insertSuccessor(sql: Db, pepper: string, input: InsertSucc
  * One statement, conditional on `activated_at IS NULL`, so concurrent first uses agree.
  * The sealed copy is wiped: nobody needs to replay a token that is already in use.
  */
-export async function activateSuccessor(sql: Db, successorId: string, ip: string): Promise<void> {
-  await sql`
+export async function activateSuccessor(sql: Sql, successorId: string, ip: string): Promise<void> {
+  await sql.begin(async (tx) => {
+    // the predecessor first, as a rotation of it does (it locks it, then supersedes us)
+    await tx`
+      SELECT id FROM agent_tokens
+      WHERE id = ${successorId} OR id = (SELECT replaces_token_id FROM agent_tokens WHERE id = ${successorId})
+      ORDER BY created_at, id FOR UPDATE`;
+    await tx`
     WITH s AS (
       UPDATE agent_tokens SET activated_at = now(), activated_ip = ${ip}, rotation_replay = NULL
       WHERE id = ${successorId} AND activated_at IS NULL AND revoked_at IS NULL
@@ -87,6 +94,7 @@ export async function activateSuccessor(sql: Db, successorId: string, ip: string
     )
     UPDATE agent_tokens p SET rotated_at = now(), rotation_replay = NULL
     FROM s WHERE p.id = s.replaces_token_id AND p.rotated_at IS NULL`;
+  });
 }
 
 export interface ChainTokenRow {
@@ -115,8 +123,12 @@ export async function revokeRotationChain(sql: Db, tokenId: string, reason: stri
       SELECT id FROM agent_tokens WHERE id = ${tokenId}
       UNION
       SELECT t.id FROM agent_tokens t JOIN down ON t.replaces_token_id = down.id
+    ), locked AS (
+      SELECT id FROM agent_tokens
+      WHERE id IN (SELECT id FROM up UNION SELECT id FROM down) AND revoked_at IS NULL
+      ORDER BY created_at, id FOR UPDATE
     )
     UPDATE agent_tokens SET revoked_at = now(), revoked_reason = ${reason}, rotation_replay = NULL
-    WHERE id IN (SELECT id FROM up UNION SELECT id FROM down) AND revoked_at IS NULL
+    WHERE id IN (SELECT id FROM locked) AND revoked_at IS NULL
     RETURNING id, device_name, client, created_ip, activated_ip, activated_at, rotated_at, last_used_at`;
 }

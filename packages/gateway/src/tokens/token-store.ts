@@ -2,7 +2,17 @@ import type { Sql, TransactionSql } from "postgres";
 import { generateAgentToken, LIMITS, tokenDisplay, type TokenMeta, type TokenStatus } from "@nodedc/shared";
 import { hashAgentToken } from "./secret-hash";
 
-/** SQL owned by the tokens domain: issue, list, revoke, and the auth lookup. */
+/**
+ * SQL owned by the tokens domain: issue, list, revoke, and the auth lookup.
+ *
+ * Lock order of auth rows, kept by every statement here, in rotation-store.ts and in
+ * owner-store.ts, so that two transactions can only queue, never close a cycle (a deadlock,
+ * answered 500):
+ *   owners → agents → agent_tokens, oldest first (created_at, id) → auth_epoch (at commit, 0109).
+ * A statement that locks several rows of one table locks them first with
+ * `ORDER BY created_at, id FOR UPDATE` (an UPDATE alone locks in scan order, which depends
+ * on the plan). A write that decides nothing (last used, last seen) never waits: SKIP LOCKED.
+ */
 type Db = Sql | TransactionSql;
 
 export interface TokenRow {
@@ -107,8 +117,14 @@ export async function revokeToken(sql: Db, agentId: string, tokenId: string, rea
   return row ?? null;
 }
 
+/** Callers hold the agent row already (lock order above): the agent is revoked first. */
 export async function revokeAllTokens(sql: Db, agentId: string, reason: string): Promise<number> {
-  const rows = await sql`UPDATE agent_tokens SET revoked_at = now(), revoked_reason = ${reason} WHERE agent_id = ${agentId} AND revoked_at IS NULL RETURNING id`;
+  const rows = await sql`
+    WITH locked AS (
+      SELECT id FROM agent_tokens WHERE agent_id = ${agentId} AND revoked_at IS NULL ORDER BY created_at, id FOR UPDATE
+    )
+    UPDATE agent_tokens t SET revoked_at = now(), revoked_reason = ${reason}
+    FROM locked WHERE t.id = locked.id AND t.revoked_at IS NULL RETURNING t.id`;
   return rows.count;
 }
 
@@ -165,9 +181,18 @@ export async function findTokenForAuth(sql: Db, tokenHash: Buffer): Promise<Toke
   return row ?? null;
 }
 
-/** Marks a token used and its agent seen (callers throttle this to once per interval). */
+/**
+ * Marks a token used and its agent seen (callers throttle this to once per interval).
+ * It locks token before agent, against the lock order, so it never waits for either row:
+ * a row being revoked or rotated right now is skipped (the next touch writes it).
+ */
 export async function touchToken(sql: Db, tokenId: string): Promise<void> {
   await sql`
-    WITH t AS (UPDATE agent_tokens SET last_used_at = now() WHERE id = ${tokenId} RETURNING agent_id)
-    UPDATE agents SET last_seen_at = now() WHERE id = (SELECT agent_id FROM t)`;
+    WITH t AS (
+      UPDATE agent_tokens SET last_used_at = now()
+      WHERE id = (SELECT id FROM agent_tokens WHERE id = ${tokenId} FOR NO KEY UPDATE SKIP LOCKED)
+      RETURNING agent_id
+    )
+    UPDATE agents SET last_seen_at = now()
+    WHERE id = (SELECT a.id FROM agents a JOIN t ON a.id = t.agent_id FOR NO KEY UPDATE OF a SKIP LOCKED)`;
 }

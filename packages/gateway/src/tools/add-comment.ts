@@ -2,7 +2,7 @@ import { TOOL_SPECS } from "@nodedc/shared";
 import { attributedHtml } from "../markdown/markdown";
 import { EXTERNAL_SOURCE } from "../tasker/types";
 import { attributionOf } from "./attribution";
-import { loadProjectMeta, resolveCard } from "./project-context";
+import { loadProjectMetaAndCard } from "./project-context";
 import { presentComment } from "./presenters";
 import { defineTool } from "./tool-definition";
 
@@ -10,8 +10,7 @@ export const addCommentTool = defineTool({
   spec: TOOL_SPECS.add_comment,
   async handler(deps, ctx, args) {
     const write = ctx.write!;
-    const meta = await loadProjectMeta(deps, ctx, args.project_id);
-    const card = await resolveCard(deps, ctx, meta, args.card_id);
+    const { meta, item: card } = await loadProjectMetaAndCard(deps, ctx, args.project_id, args.card_id);
     ctx.touched.card_id = card.id;
     if (write.attempts > 1) {
       const existing = await deps.tasker.findCommentByExternalRef(ctx.call, args.project_id, card.id, EXTERNAL_SOURCE, write.recordId);

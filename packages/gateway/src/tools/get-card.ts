@@ -1,6 +1,6 @@
 import { CARD_IDENTIFIER_PATTERN, TOOL_SPECS } from "@nodedc/shared";
 import { listSessionsOfCard } from "../sessions/session-store";
-import { loadProjectMeta, resolveCard, resolveCardById } from "./project-context";
+import { loadProjectMeta, loadProjectMetaAndCard, resolveCardById } from "./project-context";
 import { presentActivity, presentCard, presentComment } from "./presenters";
 import { defineTool } from "./tool-definition";
 
@@ -19,8 +19,9 @@ export const getCardTool = defineTool({
       ]);
     let meta, item, comments, activity, sessions;
     if (CARD_IDENTIFIER_PATTERN.test(args.card)) {
-      meta = await loadProjectMeta(deps, ctx, args.project_id);
-      item = await resolveCard(deps, ctx, meta, args.card);
+      // By identifier the UUID comes from the lookup: it goes out with the metadata (one
+      // round), then comments and activity (a second).
+      ({ meta, item } = await loadProjectMetaAndCard(deps, ctx, args.project_id, args.card));
       [comments, activity, sessions] = await details(item.id);
     } else {
       // By UUID everything goes out at once (one Tasker round). What came back is used only

@@ -25,27 +25,53 @@ export function cardNotFound(ref: string): HttpError {
   return HttpError.notFound(`no card ${ref} in this project; find cards with search_cards (ids and identifiers of other projects are not visible here)`);
 }
 
+/** Starts Tasker's lookup of a card UUID or `PROJ-123`; whether it is of this project is checked by acceptCard. */
+function lookupCard(deps: ToolDeps, ctx: ToolCallContext, projectId: string, ref: string): Promise<TaskerWorkItem> {
+  if (!CARD_IDENTIFIER_PATTERN.test(ref)) return deps.tasker.getWorkItem(ctx.call, projectId, ref.toLowerCase());
+  const dash = ref.lastIndexOf("-");
+  return deps.tasker.getWorkItemByIdentifier(ctx.call, ref.slice(0, dash).toUpperCase(), Number(ref.slice(dash + 1)));
+}
+
 /**
- * Resolves a card UUID or `PROJ-123` to a work item OF THIS PROJECT. A card that exists in
- * another project answers exactly like a card that does not exist: nothing leaks.
+ * The work item `ref` names, if it is OF THIS PROJECT. A card that exists in another
+ * project answers exactly like a card that does not exist: nothing leaks. `lookup` is
+ * awaited only for an identifier with this project's prefix.
  */
-export async function resolveCard(deps: ToolDeps, ctx: ToolCallContext, meta: ProjectMeta, ref: string): Promise<TaskerWorkItem> {
+async function acceptCard(meta: ProjectMeta, ref: string, lookup: () => Promise<TaskerWorkItem>): Promise<TaskerWorkItem> {
   let item: TaskerWorkItem;
   try {
-    if (CARD_IDENTIFIER_PATTERN.test(ref)) {
-      const dash = ref.lastIndexOf("-");
-      const prefix = ref.slice(0, dash).toUpperCase();
-      if (prefix !== meta.project.identifier.toUpperCase()) throw cardNotFound(ref);
-      item = await deps.tasker.getWorkItemByIdentifier(ctx.call, prefix, Number(ref.slice(dash + 1)));
-    } else {
-      return await resolveCardById(deps, ctx, meta.project.id, ref);
+    if (CARD_IDENTIFIER_PATTERN.test(ref) && ref.slice(0, ref.lastIndexOf("-")).toUpperCase() !== meta.project.identifier.toUpperCase()) {
+      throw cardNotFound(ref);
     }
+    item = await lookup();
   } catch (error) {
     if (isTaskerError(error) && (error.code === "not_found" || error.code === "forbidden")) throw cardNotFound(ref);
     throw error;
   }
   if (item.project_id !== meta.project.id) throw cardNotFound(ref);
   return item;
+}
+
+/**
+ * Resolves a card UUID or `PROJ-123` to a work item OF THIS PROJECT. A card that exists in
+ * another project answers exactly like a card that does not exist: nothing leaks.
+ */
+export function resolveCard(deps: ToolDeps, ctx: ToolCallContext, meta: ProjectMeta, ref: string): Promise<TaskerWorkItem> {
+  return acceptCard(meta, ref, () => lookupCard(deps, ctx, meta.project.id, ref));
+}
+
+/**
+ * loadProjectMeta and resolveCard in one Tasker round: the card's lookup goes out with the
+ * metadata requests instead of after them. The answers, and which error wins, are those of
+ * the two steps in sequence: the metadata's failure first, then the card's checks (an
+ * identifier of another project is refused even though its lookup was sent).
+ */
+export async function loadProjectMetaAndCard(deps: ToolDeps, ctx: ToolCallContext, projectId: string, ref: string): Promise<{ meta: ProjectMeta; item: TaskerWorkItem }> {
+  const pendingMeta = loadProjectMeta(deps, ctx, projectId);
+  const pendingItem = lookupCard(deps, ctx, projectId, ref);
+  pendingItem.catch(() => {}); // read (or deliberately ignored) only after the metadata
+  const meta = await pendingMeta;
+  return { meta, item: await acceptCard(meta, ref, () => pendingItem) };
 }
 
 /** resolveCard for a UUID: needs no project metadata, so it can run alongside loading it. */

@@ -3,7 +3,7 @@ import { markdownToHtml } from "../markdown/markdown";
 import { upsertSession, type SessionStatus } from "../sessions/session-store";
 import { EXTERNAL_SOURCE, type TaskerComment } from "../tasker/types";
 import { attributionOf } from "./attribution";
-import { loadProjectMeta, resolveCard } from "./project-context";
+import { loadProjectMetaAndCard } from "./project-context";
 import { presentComment } from "./presenters";
 import { defineTool } from "./tool-definition";
 
@@ -35,8 +35,7 @@ export const reportSessionTool = defineTool({
   spec: TOOL_SPECS.report_session,
   async handler(deps, ctx, args) {
     const write = ctx.write!;
-    const meta = await loadProjectMeta(deps, ctx, args.project_id);
-    const card = await resolveCard(deps, ctx, meta, args.card_id);
+    const { meta, item: card } = await loadProjectMetaAndCard(deps, ctx, args.project_id, args.card_id);
     ctx.touched.card_id = card.id;
     // Everything built from the input is built before the Tasker write: after it, only the
     // session row (its text already checked storable by the contract) can be written.

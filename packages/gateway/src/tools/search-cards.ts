@@ -56,12 +56,22 @@ export const searchCardsTool = defineTool({
   async handler(deps, ctx, args) {
     const fingerprint = filterFingerprint(args);
     let position: Position = args.cursor ? decodeSearchCursor(args.cursor, fingerprint) : { c: null, i: 0 };
-    const meta = await loadProjectMeta(deps, ctx, args.project_id);
+    // One Tasker round: the metadata, Plane's search and the first page go out together.
+    // They are awaited in the order they used to run one after another, so the first of
+    // them to fail is still the answer.
+    const listPage = (at: Position) =>
+      deps.tasker.listWorkItems(ctx.call, args.project_id, { per_page: SEARCH_UPSTREAM_PAGE_SIZE, ...(at.c ? { cursor: at.c } : {}) });
+    const pendingMeta = loadProjectMeta(deps, ctx, args.project_id);
+    const pendingSearch = args.query ? deps.tasker.searchWorkItems(ctx.call, args.project_id, args.query, 100) : null;
+    let pendingPage: ReturnType<typeof listPage> | null = listPage(position);
+    pendingSearch?.catch(() => {});
+    pendingPage.catch(() => {});
+    const meta = await pendingMeta;
 
     const query = args.query?.toLowerCase();
     let hits: Set<string> | null = null;
-    if (args.query) {
-      const found = await deps.tasker.searchWorkItems(ctx.call, args.project_id, args.query, 100);
+    if (pendingSearch) {
+      const found = await pendingSearch;
       hits = new Set(found.filter((h) => h.project_id === args.project_id).map((h) => h.id));
     }
     const since = args.updated_since ? Date.parse(args.updated_since) : null;
@@ -89,10 +99,8 @@ export const searchCardsTool = defineTool({
         truncated = true;
         break;
       }
-      const page = await deps.tasker.listWorkItems(ctx.call, args.project_id, {
-        per_page: SEARCH_UPSTREAM_PAGE_SIZE,
-        ...(position.c ? { cursor: position.c } : {}),
-      });
+      const page = await (pendingPage ?? listPage(position));
+      pendingPage = null;
       let full = false;
       for (let i = position.i; i < page.items.length; i++) {
         const item = page.items[i]!;

@@ -36,6 +36,12 @@ export interface ToolSettings {
   /** Tasker's web origin for card links (`url`); null → no links. */
   taskerWebUrl: string | null;
   workspaceSlug: string;
+  /**
+   * Check every result against its tool's output schema before sending it (pipeline/
+   * check-output.ts): on in development and tests, where every tool call of the suites
+   * proves the presenters; off in production, which sends what those tests proved.
+   */
+  checkOutput: boolean;
 }
 
 export interface ToolCallContext {

@@ -17,6 +17,7 @@ export function toolDepsFrom(deps: GatewayDeps, overrides: Partial<ToolSettings>
       idempotencyWaitMs: IDEMPOTENCY_WAIT_MS,
       taskerWebUrl: deps.config.tasker.webUrl,
       workspaceSlug: deps.config.tasker.workspaceSlug,
+      checkOutput: deps.config.nodeEnv !== "production",
       ...overrides,
     },
   };

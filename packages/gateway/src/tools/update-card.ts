@@ -2,7 +2,7 @@ import { TOOL_SPECS, wrapUntrusted } from "@nodedc/shared";
 import { attributedHtml, htmlToMarkdown } from "../markdown/markdown";
 import type { TaskerWorkItem, UpdateWorkItemInput } from "../tasker/types";
 import { attributionOf } from "./attribution";
-import { assertReferencesInProject, loadProjectMeta, resolveCard } from "./project-context";
+import { assertReferencesInProject, loadProjectMetaAndCard } from "./project-context";
 import { presentCard, presentState } from "./presenters";
 import { defineTool } from "./tool-definition";
 
@@ -20,8 +20,7 @@ export const updateCardTool = defineTool({
   spec: TOOL_SPECS.update_card,
   async handler(deps, ctx, args) {
     const write = ctx.write!;
-    const meta = await loadProjectMeta(deps, ctx, args.project_id);
-    const current = await resolveCard(deps, ctx, meta, args.card_id);
+    const { meta, item: current } = await loadProjectMetaAndCard(deps, ctx, args.project_id, args.card_id);
     ctx.touched.card_id = current.id;
     await assertReferencesInProject(deps, ctx, meta, args);
 

@@ -29,6 +29,11 @@ export const toolGrantOut = z.object({
   project_identifier: z.string().nullable(),
   project_name: untrustedText("Project name.").nullable(),
   scopes: z.array(scopeSchema),
+  usable_scopes: z
+    .array(scopeSchema)
+    .nullable()
+    .describe("The granted scopes your owner's own Tasker right in this project covers now (you never outrank your owner); null when Tasker could not say."),
+  withheld_because: z.string().nullable().describe("Why some granted scopes are not usable now; null when all are."),
 });
 export const whoamiOutput = z.object({
   agent: z.object({ id: uuidSchema, display_name: z.string() }),

@@ -74,6 +74,22 @@ describe("fault injection over HTTP", () => {
     await expect.poll(() => api.sb.faults.hangingCount).toBe(0);
   });
 
+  it("hold: requests wait together until released, then get their real answers; the log shows they overlapped", async () => {
+    api.sb.faults.add({ mode: "hold", method: "GET" });
+    const from = api.sb.requestLog.lastSeq;
+    const calls = Promise.all([api.call(ITEM), api.call(`${WS}/projects/${P.demo.id}/states/?per_page=5`)]);
+    const held = await api.sb.faults.whenHeld(2);
+    expect(held.map((h) => `${h.path}?${h.query}`).sort()).toEqual([`${ITEM}?`, `${WS}/projects/${P.demo.id}/states/?per_page=5`].sort());
+    expect(api.sb.requestLog.since(from)).toEqual([]); // nothing answered yet
+    expect(api.sb.faults.releaseHeld()).toBe(2);
+    const [item, states] = await calls;
+    expect([item.status, states.status]).toEqual([200, 200]);
+    expect(item.body.id).toBe(C.demo1);
+    const [a, b] = api.sb.requestLog.since(from);
+    // Each arrived before the other finished.
+    expect(a!.startedMs! < b!.startedMs! + b!.durationMs && b!.startedMs! < a!.startedMs! + a!.durationMs).toBe(true);
+  });
+
   it("rules without `times` fire always until cleared", async () => {
     api.sb.faults.add({ mode: "error", path: "^/api/v1/users/me/$" });
     for (let i = 0; i < 3; i++) expect((await api.call("/api/v1/users/me/")).status).toBe(500);

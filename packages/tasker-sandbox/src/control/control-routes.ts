@@ -81,6 +81,10 @@ export function mountControlRoutes(app: Hono<SandboxEnv>, deps: SandboxAppDeps):
     return c.body(null, 204);
   });
 
+  // "hold" rules: what is held now, and answer it (a test's next round may then start).
+  app.get("/_sandbox/faults/held", (c) => c.json({ held: deps.faults.held() }));
+  app.post("/_sandbox/faults/held/release", (c) => c.json({ released: deps.faults.releaseHeld() }));
+
   app.delete("/_sandbox/faults/:id", (c) => {
     const removed = deps.faults.remove(Number.parseInt(c.req.param("id"), 10));
     return removed ? c.body(null, 204) : c.json({ error: "no such fault" }, 404);

@@ -16,7 +16,7 @@ function jsonResponse(body: unknown, status: number): Response {
  */
 export async function applyFault(
   fault: ActiveFault,
-  request: { signal: AbortSignal; socket: { destroy(): void } | undefined },
+  request: { signal: AbortSignal; socket: { destroy(): void } | undefined; method: string; path: string; query: string },
   faults: FaultInjector,
 ): Promise<Response | "continue"> {
   switch (fault.mode) {
@@ -32,6 +32,9 @@ export async function applyFault(
       });
     case "shape":
       return jsonResponse(fault.body ?? { unexpected: true }, 200);
+    case "hold":
+      await faults.hold({ method: request.method, path: request.path, query: request.query }, request.signal);
+      return "continue";
     case "hang":
       await faults.hang(fault.hangMs, request.signal);
       return jsonResponse(SERVER_ERROR_BODY, 504);

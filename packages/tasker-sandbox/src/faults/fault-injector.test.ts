@@ -44,3 +44,36 @@ describe("FaultInjector", () => {
     expect(f.hangingCount).toBe(0);
   });
 });
+
+describe("FaultInjector hold", () => {
+  const req = (path: string) => ({ method: "GET", path, query: "" });
+
+  it("keeps requests until releaseHeld(); whenHeld(n) resolves once n are held together", async () => {
+    const f = new FaultInjector();
+    const order: string[] = [];
+    const two = f.whenHeld(2).then((held) => order.push(`held ${held.map((h) => h.path).join(",")}`));
+    const a = f.hold(req("/a")).then(() => order.push("a answered"));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    const b = f.hold(req("/b")).then(() => order.push("b answered"));
+    await two;
+    expect(f.held().map((h) => h.path)).toEqual(["/a", "/b"]);
+    expect(order).toEqual(["held /a,/b"]);
+    expect(f.releaseHeld()).toBe(2);
+    await Promise.all([a, b]);
+    expect(order).toEqual(["held /a,/b", "a answered", "b answered"]);
+    expect(f.held()).toEqual([]);
+  });
+
+  it("a held request ends when its client goes away, and on clear()", async () => {
+    const f = new FaultInjector();
+    const ac = new AbortController();
+    const gone = f.hold(req("/gone"), ac.signal);
+    ac.abort();
+    await gone;
+    const cleared = f.hold(req("/cleared"));
+    f.clear();
+    await cleared;
+    expect(f.held()).toEqual([]);
+  });
+});

@@ -15,9 +15,24 @@ export type FaultMode =
   /** 200 with a body that is not JSON. */
   | "malformed"
   /** 200 with valid JSON of an unexpected shape (`body`, default `{"unexpected":true}`). */
-  | "shape";
+  | "shape"
+  /**
+   * Held until `releaseHeld()`, then answered normally. Tests count a client's rounds with
+   * it: every request of one round is held at once (`whenHeld(n)`) before any is answered,
+   * which proves they were in flight together, without timing anything.
+   */
+  | "hold";
 
-export const FAULT_MODES: readonly FaultMode[] = ["latency", "error", "hang", "drop", "malformed", "shape"];
+export const FAULT_MODES: readonly FaultMode[] = ["latency", "error", "hang", "drop", "malformed", "shape", "hold"];
+
+/** A request a "hold" rule is keeping unanswered. */
+export interface HeldRequest {
+  method: string;
+  /** Path without the query. */
+  path: string;
+  /** Query string without `?` ("" when none). */
+  query: string;
+}
 
 export interface FaultRule {
   mode: FaultMode;
@@ -50,6 +65,54 @@ export class FaultInjector {
   private rules: ActiveFault[] = [];
   private nextId = 1;
   private readonly hanging = new Set<() => void>();
+  private readonly holding: { request: HeldRequest; release: () => void }[] = [];
+  private readonly heldWaiters: { n: number; resolve: (held: HeldRequest[]) => void }[] = [];
+
+  /** Keeps `request` unanswered until releaseHeld() (or the client goes away, or close/reset). */
+  hold(request: HeldRequest, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = {
+        request,
+        release: () => {
+          const i = this.holding.indexOf(entry);
+          if (i >= 0) this.holding.splice(i, 1);
+          signal?.removeEventListener("abort", entry.release);
+          resolve();
+        },
+      };
+      this.holding.push(entry);
+      signal?.addEventListener("abort", entry.release, { once: true });
+      this.notifyHeld();
+    });
+  }
+
+  /** The requests held now, in arrival order. */
+  held(): HeldRequest[] {
+    return this.holding.map((h) => h.request);
+  }
+
+  /** Resolves with the held requests as soon as at least `n` are held at the same time. */
+  whenHeld(n: number): Promise<HeldRequest[]> {
+    if (this.holding.length >= n) return Promise.resolve(this.held());
+    return new Promise((resolve) => this.heldWaiters.push({ n, resolve }));
+  }
+
+  /** Answers every request held now (later arrivals are held again); returns how many. */
+  releaseHeld(): number {
+    const now = [...this.holding];
+    for (const h of now) h.release();
+    return now.length;
+  }
+
+  private notifyHeld(): void {
+    for (let i = this.heldWaiters.length - 1; i >= 0; i--) {
+      const w = this.heldWaiters[i]!;
+      if (this.holding.length >= w.n) {
+        this.heldWaiters.splice(i, 1);
+        w.resolve(this.held());
+      }
+    }
+  }
 
   /** Waits until `ms` pass, the client goes away (`signal`), or `releaseHangs()` is called. */
   hang(ms: number, signal?: AbortSignal): Promise<void> {
@@ -66,9 +129,10 @@ export class FaultInjector {
     });
   }
 
-  /** Ends every hanging request now (used on close and reset). */
+  /** Ends every hanging request now, and answers every held one (used on close and reset). */
   releaseHangs(): void {
     for (const done of [...this.hanging]) done();
+    this.releaseHeld();
   }
 
   get hangingCount(): number {

@@ -15,6 +15,8 @@ export interface RequestLogEntry {
   /** Set when a fault rule answered instead of the API. */
   fault: string | null;
   startedAt: string;
+  /** Arrival on the sandbox's monotonic clock (`performance.now()`, sub-ms); it finished at `startedMs + durationMs`. */
+  startedMs?: number;
   durationMs: number;
 }
 

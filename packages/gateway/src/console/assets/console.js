@@ -1,7 +1,7 @@
 /* The owner console's only script (served with the page's CSP nonce). Everything works
  * without it; it adds: the "New agent" disclosure, the revoke dialog, copy to clipboard,
- * the pairing code's countdown and live status, and form posts that survive a lost
- * answer (the form's one-time nonce makes "Try again" safe: the gateway never applies
+ * the pairing code's countdown and live status, "load more" that appends the next page
+ * to its table, and form posts that survive a lost answer (the form's one-time nonce makes "Try again" safe: the gateway never applies
  * the same form twice). */
 /* global document, window, navigator, URLSearchParams, FormData, DOMParser, history, location, setInterval, clearInterval */
 (function () {
@@ -88,6 +88,45 @@
     target.focus();
   }
 
+  /* "Load more" (LoadMore): fetch the link's page, append its rows to the named table, keep
+   * the link for the page after (or drop it), focus the first new row and say what came.
+   * If anything goes wrong the browser simply follows the link, as without the script. */
+  function loadMore(link) {
+    var table = byId(link.getAttribute("data-load-more"));
+    if (!table || !table.tBodies[0]) return location.assign(link.href);
+    if (link.getAttribute("aria-busy") === "true") return;
+    var result = byId(table.id + "-more");
+    link.setAttribute("aria-busy", "true");
+    fetch(link.href, { headers: { Accept: "text/html" }, credentials: "same-origin", cache: "no-store" })
+      .then(function (res) {
+        if (!res.ok) throw new Error("status " + res.status);
+        return res.text();
+      })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var page = doc.getElementById(table.id);
+        if (!page || !page.tBodies[0]) throw new Error("no table in the answer");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(page.tBodies[0].rows);
+        rows.forEach(function (row) {
+          body.appendChild(document.adoptNode(row));
+        });
+        var next = doc.querySelector('a[data-load-more="' + table.id + '"]');
+        if (next) {
+          link.setAttribute("href", next.getAttribute("href"));
+          link.removeAttribute("aria-busy");
+        } else link.remove();
+        if (result) result.textContent = rows.length + " more loaded, " + body.rows.length + " shown" + (next ? "." : ": that is all.");
+        var first = rows.length ? rows[0].cells[0] : null;
+        var target = first || (next ? link : table);
+        if (!target.hasAttribute("tabindex") && !/^(A|BUTTON)$/.test(target.tagName)) target.setAttribute("tabindex", "-1");
+        target.focus();
+      })
+      .catch(function () {
+        location.assign(link.href);
+      });
+  }
+
   function init() {
     setupDisclosure();
     setupCountdown();
@@ -163,6 +202,12 @@
   });
 
   document.addEventListener("click", function (event) {
+    var more = event.target.closest ? event.target.closest("a[data-load-more]") : null;
+    if (more && event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey) {
+      event.preventDefault();
+      loadMore(more);
+      return;
+    }
     var el = event.target.closest ? event.target.closest("button") : null;
     if (!el) return;
     if (el.id === "new-agent-toggle") {

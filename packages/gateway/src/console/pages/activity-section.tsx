@@ -1,8 +1,9 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { AUDIT_OUTCOMES } from "@nodedc/shared";
 import { formatTime } from "./format";
-import { FieldError } from "./layout";
+import { FieldError, invalidAttrs } from "./layout";
 import { DataTable } from "./data-table";
+import { LoadMore } from "./load-more";
 
 export interface CardRef {
   label: string;
@@ -73,7 +74,7 @@ export function ActivitySection(props: ActivitySectionProps) {
       <form method="get" action={`${base}#activity`} class="filters">
         <div>
           <label for="filter-outcome">Outcome</label>
-          <select id="filter-outcome" name="outcome" aria-invalid={props.filterErrors.outcome ? "true" : undefined} aria-describedby={props.filterErrors.outcome ? "filter-outcome-error" : undefined}>
+          <select id="filter-outcome" name="outcome" {...invalidAttrs("filter-outcome-error", props.filterErrors.outcome)}>
             <option value="">Any outcome</option>
             {AUDIT_OUTCOMES.map((o) => (
               <option value={o} selected={props.filters.outcome === o}>
@@ -85,7 +86,7 @@ export function ActivitySection(props: ActivitySectionProps) {
         </div>
         <div>
           <label for="filter-project">Limit to</label>
-          <select id="filter-project" name="project" aria-invalid={props.filterErrors.project ? "true" : undefined} aria-describedby={props.filterErrors.project ? "filter-project-error" : undefined}>
+          <select id="filter-project" name="project" {...invalidAttrs("filter-project-error", props.filterErrors.project)}>
             <option value="">Everywhere</option>
             {props.projects.map((p) => (
               <option value={p.id} selected={props.filters.project === p.id}>
@@ -97,7 +98,7 @@ export function ActivitySection(props: ActivitySectionProps) {
         </div>
         <button type="submit">Filter activity</button>
       </form>
-      <DataTable caption="Activity" columns={["Time", "Action", "Who", "Where", "Outcome", "Card", "Sealed"]}>
+      <DataTable caption="Activity" id="activity-table" columns={["Time", "Action", "Who", "Where", "Outcome", "Card", "Sealed"]}>
         {props.lines.length === 0 ? (
           <tr>
             <td colspan={7}>Nothing recorded{props.filters.outcome || props.filters.project ? " for this filter" : " yet"}.</td>
@@ -125,11 +126,7 @@ export function ActivitySection(props: ActivitySectionProps) {
           ))
         )}
       </DataTable>
-      {props.nextCursor ? (
-        <p>
-          <a href={`${base}?${query({ cursor: props.nextCursor })}#activity`}>Load more activity</a>
-        </p>
-      ) : null}
+      {props.nextCursor ? <LoadMore tableId="activity-table" href={`${base}?${query({ cursor: props.nextCursor })}#activity`} label="Load more activity" /> : null}
     </section>
   );
 }

@@ -2,7 +2,8 @@
 import type { LauncherUser } from "../../auth/launcher-jwt";
 import type { AgentRow } from "../../agents/agent-store";
 import { CONNECTION_TEXT, formatTime } from "./format";
-import { FieldError, Layout, NonceField } from "./layout";
+import { FieldError, FormError, invalidAttrs, Layout, NonceField } from "./layout";
+import { RowAction } from "./row-action";
 import { GrantsSection, type GrantsSectionProps } from "./grants-section";
 import { ConnectSection, type ConnectSectionProps } from "./connect-section";
 import { TokensSection, type TokensSectionProps } from "./tokens-section";
@@ -13,7 +14,6 @@ export interface AgentPageProps {
   user: LauncherUser;
   agent: AgentRow;
   notice?: string | undefined;
-  forms: { rename: string; status: string; revoke: string };
   rename?: { value: string; error: string } | undefined;
   /** Action-level refusal (e.g. a revoked agent cannot be paused). */
   error?: string | undefined;
@@ -56,31 +56,25 @@ export function AgentPage(props: AgentPageProps) {
           <dd>{agent.owner_user_id}</dd>
         </div>
       </dl>
-      {props.error ? (
-        <p class="form-error" role="alert">
-          <strong>Error: </strong>
-          {props.error}
-        </p>
-      ) : null}
+      <FormError message={props.error} />
       {revoked ? (
         <p class="revoked-note">This agent is revoked for good. Nothing can be changed; create a new agent instead.</p>
       ) : (
         <div class="lifecycle">
-          <form method="post" action={`${base}/status`} data-enhance>
-            <NonceField nonce={props.forms.status} />
-            <input type="hidden" name="status" value={agent.stored_status === "paused" ? "active" : "paused"} />
-            <button type="submit">{agent.stored_status === "paused" ? "Resume agent" : "Pause agent"}</button>
-          </form>
+          <RowAction
+            action={`${base}/status`}
+            fields={{ status: agent.stored_status === "paused" ? "active" : "paused" }}
+            label={agent.stored_status === "paused" ? "Resume agent" : "Pause agent"}
+          />
           <form method="post" action={`${base}/rename`} class="inline" data-enhance>
-            <NonceField nonce={props.forms.rename} />
+            <NonceField />
             <label for="new-name">New name</label>
             <input
               id="new-name"
               name="display_name"
               maxlength={120}
               value={props.rename?.value ?? agent.display_name}
-              aria-invalid={props.rename ? "true" : undefined}
-              aria-describedby={props.rename ? "new-name-error" : undefined}
+              {...invalidAttrs("new-name-error", props.rename?.error)}
             />
             <button type="submit">Rename agent</button>
             <FieldError id="new-name-error" message={props.rename?.error} />
@@ -92,7 +86,7 @@ export function AgentPage(props: AgentPageProps) {
             <h2 id="revoke-title">Revoke {agent.display_name}?</h2>
             <p>The agent and every token it holds stop working at once. This cannot be undone.</p>
             <form method="post" action={`${base}/revoke`} data-enhance>
-              <NonceField nonce={props.forms.revoke} />
+              <NonceField />
               <button type="submit" class="danger">
                 Revoke permanently
               </button>

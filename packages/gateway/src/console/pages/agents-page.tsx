@@ -3,8 +3,10 @@ import type { LauncherUser } from "../../auth/launcher-jwt";
 import type { AgentRow } from "../../agents/agent-store";
 import type { OwnerRow } from "../../owners/owner-store";
 import { CONNECTION_TEXT, clientText, formatTime, isoOf } from "./format";
-import { FieldError, Layout, NonceField } from "./layout";
+import { FieldError, invalidAttrs, Layout, NonceField } from "./layout";
 import { DataTable } from "./data-table";
+import { RowAction } from "./row-action";
+import { LoadMore } from "./load-more";
 
 export interface AgentOverview {
   agent: AgentRow;
@@ -18,9 +20,9 @@ export interface AgentsPageProps {
   agents: AgentOverview[];
   nextCursor: string | null;
   notice?: string | undefined;
-  newAgent: { formNonce: string; value?: string; error?: string | undefined };
+  newAgent: { value?: string | undefined; error?: string | undefined };
   /** Platform admins only. */
-  admin?: { owners: (OwnerRow & { agent_count: number })[]; ownerFilter: string | null; ownerForms: Record<string, string> } | undefined;
+  admin?: { owners: (OwnerRow & { agent_count: number })[]; ownerFilter: string | null } | undefined;
 }
 
 export function AgentsPage(props: AgentsPageProps) {
@@ -36,15 +38,14 @@ export function AgentsPage(props: AgentsPageProps) {
         </button>
       </div>
       <form id="new-agent" method="post" action="/console/agents" class="card" data-enhance data-collapsible={open ? undefined : "closed"}>
-        <NonceField nonce={props.newAgent.formNonce} />
+        <NonceField />
         <label for="agent-name">Agent name</label>
         <input
           id="agent-name"
           name="display_name"
           maxlength={120}
           value={props.newAgent.value ?? ""}
-          aria-invalid={props.newAgent.error ? "true" : undefined}
-          aria-describedby={props.newAgent.error ? "agent-name-error" : undefined}
+          {...invalidAttrs("agent-name-error", props.newAgent.error)}
         />
         <FieldError id="agent-name-error" message={props.newAgent.error} />
         <button type="submit">Create agent</button>
@@ -63,7 +64,7 @@ export function AgentsPage(props: AgentsPageProps) {
           <button type="submit">Show agents</button>
         </form>
       ) : null}
-      <DataTable caption="Agents" columns={["Name", ...(admin ? ["Owner"] : []), "Status", "Connection", "Last seen", "Projects", "Devices"]}>
+      <DataTable caption="Agents" id="agents-table" columns={["Name", ...(admin ? ["Owner"] : []), "Status", "Connection", "Last seen", "Projects", "Devices"]}>
         {props.agents.length === 0 ? (
           <tr>
             <td colspan={admin ? 7 : 6}>No agents yet. Press “New agent” to make one.</td>
@@ -89,16 +90,18 @@ export function AgentsPage(props: AgentsPageProps) {
         )}
       </DataTable>
       {props.nextCursor ? (
-        <p>
-          <a href={`/console?${new URLSearchParams({ ...(admin?.ownerFilter ? { owner: admin.ownerFilter } : {}), cursor: props.nextCursor }).toString()}`}>More agents</a>
-        </p>
+        <LoadMore
+          tableId="agents-table"
+          href={`/console?${new URLSearchParams({ ...(admin?.ownerFilter ? { owner: admin.ownerFilter } : {}), cursor: props.nextCursor }).toString()}`}
+          label="More agents"
+        />
       ) : null}
-      {admin ? <OwnersSection owners={admin.owners} forms={admin.ownerForms} /> : null}
+      {admin ? <OwnersSection owners={admin.owners} /> : null}
     </Layout>
   );
 }
 
-function OwnersSection(props: { owners: (OwnerRow & { agent_count: number })[]; forms: Record<string, string> }) {
+function OwnersSection(props: { owners: (OwnerRow & { agent_count: number })[] }) {
   return (
     <section aria-labelledby="owners-heading">
       <h2 id="owners-heading">Owners</h2>
@@ -116,11 +119,11 @@ function OwnersSection(props: { owners: (OwnerRow & { agent_count: number })[]; 
               {o.status === "annulled" ? (
                 "annulled for good"
               ) : (
-                <form method="post" action={`/console/owners/${encodeURIComponent(o.user_id)}/status`} data-enhance>
-                  <NonceField nonce={props.forms[o.user_id] ?? ""} />
-                  <input type="hidden" name="status" value={o.status === "active" ? "blocked" : "active"} />
-                  <button type="submit">{o.status === "active" ? "Block owner" : "Reactivate owner"}</button>
-                </form>
+                <RowAction
+                  action={`/console/owners/${encodeURIComponent(o.user_id)}/status`}
+                  fields={{ status: o.status === "active" ? "blocked" : "active" }}
+                  label={o.status === "active" ? "Block owner" : "Reactivate owner"}
+                />
               )}
             </td>
           </tr>

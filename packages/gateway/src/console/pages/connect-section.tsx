@@ -3,6 +3,7 @@ import type { PairingStatusRow } from "../../pairing/pairing-store";
 import { clientText, formatTime, isoOf } from "./format";
 import { NonceField } from "./layout";
 import { DataTable } from "./data-table";
+import { RowAction } from "./row-action";
 
 export interface FreshCode {
   id: string;
@@ -14,11 +15,9 @@ export interface FreshCode {
 export interface ConnectSectionProps {
   agentId: string;
   revoked: boolean;
-  formNonce: string;
   /** Only in the answer to "Connect Codex": the clear code is shown this once. */
   fresh?: FreshCode | undefined;
   codes: PairingStatusRow[];
-  cancelNonces: Record<string, string>;
 }
 
 export function pairingStatusText(row: Pick<PairingStatusRow, "status" | "device_name" | "client">): string {
@@ -38,7 +37,7 @@ export function ConnectSection(props: ConnectSectionProps) {
         <>
           <p>A pairing code lets one device fetch this agent's token once. It works for 10 minutes; the token goes to that device's keychain and is never shown here.</p>
           <form method="post" action={`${base}/pairing-codes`} data-enhance>
-            <NonceField nonce={props.formNonce} />
+            <NonceField />
             <button type="submit">Connect Codex</button>
           </form>
         </>
@@ -82,14 +81,7 @@ export function ConnectSection(props: ConnectSectionProps) {
                 <span class={`badge code-${row.status}`}>{pairingStatusText(row)}</span>
               </td>
               <td>
-                {row.status === "pending" ? (
-                  <form method="post" action={`${base}/pairing-codes/${row.id}/cancel`} data-enhance>
-                    <NonceField nonce={props.cancelNonces[row.id] ?? ""} />
-                    <button type="submit">Cancel code</button>
-                  </form>
-                ) : (
-                  "—"
-                )}
+                {row.status === "pending" ? <RowAction action={`${base}/pairing-codes/${row.id}/cancel`} label="Cancel code" /> : "—"}
               </td>
             </tr>
           ))}

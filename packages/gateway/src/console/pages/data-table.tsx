@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 
 /**
@@ -5,10 +6,10 @@ import type { Child } from "hono/jsx";
  * find a table by its name, read it there); the wrapper scrolls sideways at 360 px and is
  * a focusable, named group so a keyboard user can scroll it too.
  */
-export function DataTable(props: { caption: string; captionId?: string; columns: string[]; children?: Child }) {
+export function DataTable(props: { caption: string; captionId?: string; columns: string[]; children?: Child; id?: string }) {
   return (
     <div class="table-wrap" tabindex={0} role="group" aria-label="Scrollable table">
-      <table>
+      <table id={props.id}>
         <caption id={props.captionId}>{props.caption}</caption>
         <thead>
           <tr>

@@ -2,8 +2,9 @@
 import { SCOPES } from "@nodedc/shared";
 import type { GrantRow } from "../../grants/grant-store";
 import { SCOPE_HELP } from "./format";
-import { FieldError, NonceField } from "./layout";
+import { FieldError, FormError, invalidAttrs, NonceField } from "./layout";
 import { DataTable } from "./data-table";
+import { RowAction } from "./row-action";
 
 export interface GrantsSectionProps {
   agentId: string;
@@ -11,8 +12,6 @@ export interface GrantsSectionProps {
   grants: GrantRow[];
   /** The owner's Tasker projects (active member); null when Tasker could not be asked. */
   projects: { id: string; identifier: string; name: string }[] | null;
-  formNonce: string;
-  removeNonces: Record<string, string>;
   values?: { project_id: string; scopes: string[] } | undefined;
   errors?: { project?: string | undefined; scopes?: string | undefined; form?: string | undefined } | undefined;
 }
@@ -35,10 +34,7 @@ export function GrantsSection(props: GrantsSectionProps) {
               <td>{g.project_name ?? "—"}</td>
               <td>{g.scopes.join(", ")}</td>
               <td>
-                <form method="post" action={`${base}/grants/${g.id}/remove`} data-enhance>
-                  <NonceField nonce={props.removeNonces[g.id] ?? ""} />
-                  <button type="submit">Remove grant</button>
-                </form>
+                <RowAction action={`${base}/grants/${g.id}/remove`} label="Remove grant" />
               </td>
             </tr>
           ))}
@@ -46,13 +42,8 @@ export function GrantsSection(props: GrantsSectionProps) {
       )}
       {props.revoked ? null : (
         <form method="post" action={`${base}/grants`} class="card" data-enhance>
-          <NonceField nonce={props.formNonce} />
-          {errors.form ? (
-            <p class="form-error" role="alert">
-              <strong>Error: </strong>
-              {errors.form}
-            </p>
-          ) : null}
+          <NonceField />
+          <FormError message={errors.form} />
           <label for="grant-project">Project</label>
           {props.projects === null ? (
             <p class="field-error" id="grant-project-error">
@@ -62,8 +53,7 @@ export function GrantsSection(props: GrantsSectionProps) {
           <select
             id="grant-project"
             name="project_id"
-            aria-invalid={errors.project ? "true" : undefined}
-            aria-describedby={errors.project ? "grant-project-field-error" : undefined}
+            {...invalidAttrs("grant-project-field-error", errors.project)}
           >
             <option value="">Choose a project</option>
             {(props.projects ?? []).map((p) => (

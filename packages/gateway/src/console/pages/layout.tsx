@@ -3,6 +3,7 @@ import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { LauncherUser } from "../../auth/launcher-jwt";
 import { NOTICES } from "./format";
+import { FORM_NONCE_FIELD, newFormNonce } from "../form-nonce";
 
 export interface LayoutProps {
   title: string;
@@ -79,6 +80,22 @@ export function FieldError(props: { id: string; message?: string | undefined }) 
   ) : null;
 }
 
-export function NonceField(props: { nonce: string }) {
-  return <input type="hidden" name="form_nonce" value={props.nonce} />;
+/** A refusal of the whole form (not one field), announced when it appears. */
+export function FormError(props: { message?: string | undefined }) {
+  return props.message ? (
+    <p class="form-error" role="alert">
+      <strong>Error: </strong>
+      {props.message}
+    </p>
+  ) : null;
+}
+
+/** `aria-invalid` and `aria-describedby` of a control whose FieldError has this id (none without an error). */
+export function invalidAttrs(errorId: string, message: string | undefined): { "aria-invalid"?: "true"; "aria-describedby"?: string } {
+  return message ? { "aria-invalid": "true", "aria-describedby": errorId } : {};
+}
+
+/** The form's one-time field, drawn fresh each time the form is rendered (see form-submission.ts). */
+export function NonceField() {
+  return <input type="hidden" name={FORM_NONCE_FIELD} value={newFormNonce()} />;
 }

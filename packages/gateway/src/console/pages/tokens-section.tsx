@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { TokenMeta } from "@nodedc/shared";
 import { clientText, formatTime } from "./format";
-import { NonceField } from "./layout";
 import { DataTable } from "./data-table";
+import { RowAction } from "./row-action";
 
 export type TokenStatus = "active" | "revoked" | "expired" | "rotated";
 
@@ -17,7 +17,6 @@ export interface TokenLine {
 export interface TokensSectionProps {
   agentId: string;
   tokens: TokenLine[];
-  revokeNonces: Record<string, string>;
   /** `token.reuse_after_rotation` events: a rotated token came back after its successor was used. */
   reuseAlerts: { occurred_at: Date; token_id: string | null }[];
 }
@@ -75,14 +74,7 @@ export function TokensSection(props: TokensSectionProps) {
                 <span class={`badge token-${t.status}`}>{t.status}</span>
               </td>
               <td>
-                {t.status === "active" ? (
-                  <form method="post" action={`${base}/tokens/${t.meta.id}/revoke`} data-enhance>
-                    <NonceField nonce={props.revokeNonces[t.meta.id] ?? ""} />
-                    <button type="submit">Revoke token</button>
-                  </form>
-                ) : (
-                  "—"
-                )}
+                {t.status === "active" ? <RowAction action={`${base}/tokens/${t.meta.id}/revoke`} label="Revoke token" /> : "—"}
               </td>
             </tr>
           ))}
