@@ -49,6 +49,9 @@ export default defineConfig({
           globalSetup,
           include: ["test/console/**/*.browser.ts"],
           exclude,
+          // A page's answer is awaited with expect.poll; its default 1 s bound failed the
+          // journey's first "Create agent" on a loaded 2-core machine. A bound, not a sleep.
+          expect: { poll: { timeout: 10_000 } },
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

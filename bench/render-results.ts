@@ -66,8 +66,10 @@ for (const s of sections) {
 
 const rounds = run.raw.rounds ?? {};
 if (Object.keys(rounds).length) {
-  console.log("\n**Request timelines** (one character = 1 ms; r1, r2 = rounds)\n");
-  for (const [what, r] of Object.entries(rounds)) {
+  console.log("\n**Request timelines** (one character = 1 ms, from arrival at the recording proxy to the answer handed back; r1, r2 = rounds)\n");
+  // get_card's first: those are the timelines the doc shows
+  const entries = Object.entries(rounds).sort(([a], [b]) => Number(!a.startsWith("get_card")) - Number(!b.startsWith("get_card")));
+  for (const [what, r] of entries) {
     if (!r.timeline) continue;
     console.log(`${what}: ${r.rounds} round(s), the call took ${r.wallMs?.toFixed(1) ?? "?"} ms\n\n\`\`\`\n${r.timeline}\n\`\`\`\n`);
   }

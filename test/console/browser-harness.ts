@@ -5,7 +5,7 @@
  * prove no token ever reached it.
  */
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +16,7 @@ import { startTestStack, type TestStack } from "../../packages/gateway/src/testi
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const CLI = path.join(ROOT, "packages/cli/dist/cli.js");
-export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--disable-gpu"];
 export const TOKEN_PATTERN = /ndca_[0-9A-Za-z]{46}/;
 
 export async function launchChromium(): Promise<Browser> {
@@ -73,15 +73,6 @@ export async function startConsoleHarness(env: Record<string, string> = {}): Pro
       await stack.close();
     },
   };
-}
-
-const SHOTS = process.env.CONSOLE_SCREENSHOTS_DIR ? path.resolve(ROOT, process.env.CONSOLE_SCREENSHOTS_DIR) : null;
-
-/** With CONSOLE_SCREENSHOTS_DIR set (docs/CONSOLE.md is made this way), saves a full-page PNG. */
-export async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 /** axe-core on the page as it is now: no serious or critical violation. */

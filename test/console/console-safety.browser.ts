@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { FIXTURE } from "@nodedc/tasker-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAccessible, shot, startConsoleHarness, type ConsoleHarness } from "./browser-harness";
+import { expectAccessible, startConsoleHarness, type ConsoleHarness } from "./browser-harness";
 
 const OWNER = "demo.owner@nodedc.local";
 let h: ConsoleHarness;
@@ -56,7 +56,6 @@ describe("console safety in a real browser", () => {
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Not found");
     expect(await page.content()).not.toContain("Not yours");
     await expectAccessible(page, "404 page");
-    await shot(page, "not-found-desktop");
   });
 
   it("a lost answer after the gateway created the agent: the page says so, and Try again makes no second agent", async () => {
@@ -79,7 +78,6 @@ describe("console safety in a real browser", () => {
     await expect.poll(() => alert.textContent()).toContain("may already have done this");
     expect(await agentCount("Exactly one agent")).toBe(1);
     await expectAccessible(page, "lost-answer message");
-    await shot(page, "lost-answer-desktop");
     await alert.getByRole("button", { name: "Try again" }).click();
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Exactly one agent");
     expect(await agentCount("Exactly one agent")).toBe(1);
@@ -120,7 +118,6 @@ describe("console safety in a real browser", () => {
     expect(await page.locator("#agent-name-error").textContent()).toContain("Give the agent a name.");
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("agent-name");
     await expectAccessible(page, "agents page with a field error");
-    await shot(page, "field-error-desktop");
     await field.fill("Fixed name");
     await page.getByRole("button", { name: "Create agent" }).click();
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Fixed name");
@@ -159,7 +156,6 @@ describe("console safety in a real browser", () => {
     await expect.poll(() => new URL(page.url()).searchParams.get("owner")).toBe(h.stack.ownerUserIdOf("blockme@nodedc.local"));
     expect(await page.getByRole("table", { name: "Agents" }).getByRole("row").count()).toBe(2); // header + one agent
     await expectAccessible(page, "admin agents");
-    await shot(page, "admin-desktop");
     const ownerRow = page.getByRole("table", { name: "Owners" }).getByRole("row", { name: /blockme@nodedc\.local/ });
     await ownerRow.getByRole("button", { name: "Block owner" }).click();
     await expect.poll(() => page.getByRole("table", { name: "Owners" }).getByRole("row", { name: /blockme@nodedc\.local/ }).textContent()).toContain("blocked");

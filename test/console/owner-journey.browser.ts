@@ -9,7 +9,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { FIXTURE } from "@nodedc/tasker-sandbox";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, createLaptop, expectAccessible, shot, startConsoleHarness, TOKEN_PATTERN, type ConsoleHarness } from "./browser-harness";
+import { CLI, createLaptop, expectAccessible, startConsoleHarness, TOKEN_PATTERN, type ConsoleHarness } from "./browser-harness";
 
 const OWNER = "demo.owner@nodedc.local";
 
@@ -39,7 +39,6 @@ describe("the owner console, end to end", () => {
     const { page } = await h.newPage();
     await page.goto("/console");
     await expectAccessible(page, "sign-in");
-    await shot(page, "sign-in-desktop");
     await h.signIn(page, { email: OWNER });
     await expectAccessible(page, "agents (empty)");
 
@@ -74,7 +73,6 @@ describe("the owner console, end to end", () => {
     const status = connect.getByRole("status");
     expect(await status.textContent()).toBe("Waiting for the device");
     await expectAccessible(page, "agent page with a fresh code");
-    await shot(page, "agent-connect-desktop");
     const code = /pair ([B-Z]{4}-[B-Z]{4})/.exec((await command.textContent())!)![1]!;
 
     // The status changes without a reload: mark the moment it does.
@@ -125,7 +123,6 @@ describe("the owner console, end to end", () => {
     expect(await tokenRow.textContent()).toContain("anna-laptop");
     expect(await tokenRow.textContent()).toContain("active");
     await expectAccessible(page, "agent page with activity");
-    await shot(page, "agent-desktop");
 
     // Outcome filter, kept in the URL
     await page.getByLabel("Outcome").selectOption("denied");
@@ -150,7 +147,6 @@ describe("the owner console, end to end", () => {
     expect(await row.getByRole("link", { name: "Anna's Codex on laptop" }).count()).toBe(1);
     expect(await row.textContent()).toMatch(/connected/);
     expect(await row.textContent()).toContain("DEMO");
-    await shot(page, "agents-desktop");
 
     // Every console action was audited with the human as actor
     const actions = await h.stack.adminSql<{ action: string; actor_type: string; actor_user_id: string }[]>`
@@ -177,10 +173,8 @@ describe("the owner console, end to end", () => {
     const { page } = await h.newPage({ width: 360, height: 780 });
     await page.goto("/console");
     await expectAccessible(page, "sign-in at 360 px");
-    await shot(page, "sign-in-360");
     await h.signIn(page, { email: OWNER });
     await expectAccessible(page, "agents at 360 px");
-    await shot(page, "agents-360");
     // Keyboard only: open the form, type, submit
     await page.getByRole("button", { name: "New agent" }).focus();
     await page.keyboard.press("Enter");
@@ -191,7 +185,6 @@ describe("the owner console, end to end", () => {
     const noScroll = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     expect(noScroll).toBe(true);
     await expectAccessible(page, "agent page at 360 px");
-    await shot(page, "agent-360");
 
     await page.getByRole("button", { name: "Pause agent" }).focus();
     await page.keyboard.press("Enter");
@@ -206,7 +199,6 @@ describe("the owner console, end to end", () => {
     const dialog = page.getByRole("dialog");
     await expect.poll(() => dialog.isVisible()).toBe(true);
     await expectAccessible(page, "revoke dialog");
-    await shot(page, "revoke-dialog-360");
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Revoke permanently");
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator(".facts").textContent()).toContain("revoked");

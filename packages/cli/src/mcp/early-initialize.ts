@@ -29,6 +29,8 @@ export interface EarlyIo {
   stdout: Writable;
   /** Settles once the first message was seen (and answered, if it was initialize) or stdin ended. */
   firstMessage: Promise<void>;
+  /** The id of the initialize request answered here, if one was: it needs nothing more from the SDK right away. */
+  answeredInitializeId: () => string | number | null;
 }
 
 /**
@@ -41,6 +43,7 @@ export function answerInitializeEarly(stdin: NodeJS.ReadableStream, stdout: Node
   let decided = false;
   let earlyId: string | number | null = null;
   let earlyAnswer: string | null = null;
+  let answeredId: string | number | null = null;
   let firstSeen!: () => void;
   const firstMessage = new Promise<void>((resolve) => (firstSeen = resolve));
 
@@ -55,6 +58,7 @@ export function answerInitializeEarly(stdin: NodeJS.ReadableStream, stdout: Node
       const message = JSON.parse(buffered.slice(0, newline).replace(/\r$/, "")) as { id?: string | number; method?: string; params?: { protocolVersion?: unknown } };
       if (message.method === "initialize" && (typeof message.id === "string" || typeof message.id === "number")) {
         earlyId = message.id;
+        answeredId = message.id;
         earlyAnswer = JSON.stringify({ result: initializeResult(message.params?.protocolVersion), jsonrpc: "2.0", id: message.id });
         stdout.write(`${earlyAnswer}\n`);
       }
@@ -92,5 +96,5 @@ export function answerInitializeEarly(stdin: NodeJS.ReadableStream, stdout: Node
       else stdout.once("drain", () => callback());
     },
   });
-  return { stdin: forward, stdout: filtered, firstMessage };
+  return { stdin: forward, stdout: filtered, firstMessage, answeredInitializeId: () => answeredId };
 }
