@@ -31,6 +31,14 @@ export interface EarlyIo {
   firstMessage: Promise<void>;
   /** The id of the initialize request answered here, if one was: it needs nothing more from the SDK right away. */
   answeredInitializeId: () => string | number | null;
+  /**
+   * From now on, hand stdin's chunks to `sink` instead of through `stdin` (a PassThrough hop
+   * per message). Call it only once `stdin` holds nothing unread, so the order is kept; the
+   * end of input still arrives on `stdin`.
+   */
+  route: (sink: (chunk: Buffer) => void) => void;
+  /** The real stdout, for answers that can never be the SDK's duplicate initialize answer. */
+  rawStdout: NodeJS.WritableStream;
 }
 
 /**
@@ -47,7 +55,12 @@ export function answerInitializeEarly(stdin: NodeJS.ReadableStream, stdout: Node
   let firstSeen!: () => void;
   const firstMessage = new Promise<void>((resolve) => (firstSeen = resolve));
 
+  let sink: ((chunk: Buffer) => void) | null = null;
   const onData = (chunk: Buffer | string) => {
+    if (sink) {
+      sink(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+      return;
+    }
     forward.write(chunk);
     if (decided) return;
     buffered += chunk.toString();
@@ -96,5 +109,14 @@ export function answerInitializeEarly(stdin: NodeJS.ReadableStream, stdout: Node
       else stdout.once("drain", () => callback());
     },
   });
-  return { stdin: forward, stdout: filtered, firstMessage, answeredInitializeId: () => answeredId };
+  return {
+    stdin: forward,
+    stdout: filtered,
+    firstMessage,
+    answeredInitializeId: () => answeredId,
+    route: (to) => {
+      sink = to;
+    },
+    rawStdout: stdout,
+  };
 }

@@ -30,6 +30,8 @@ export async function startMcp(argv: string[]): Promise<void> {
     stdin: early.stdin,
     stdout: early.stdout,
     answeredInitializeId: early.answeredInitializeId,
+    route: early.route,
+    rawStdout: early.rawStdout,
     exit: (exitCode) => process.exit(exitCode),
     onSignal: (signal, handler) => {
       onSignal[signal] = handler;

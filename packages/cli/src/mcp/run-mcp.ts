@@ -22,6 +22,9 @@ export interface McpIo {
   onSignal: (signal: "SIGINT" | "SIGTERM", handler: () => void) => void;
   /** The initialize request already answered before the SDK was loaded (mcp/early-initialize.ts). */
   answeredInitializeId?: () => string | number | null;
+  /** Stdin's chunks straight to the transport, and the unfiltered stdout (mcp/early-initialize.ts). */
+  route?: (sink: (chunk: Buffer) => void) => void;
+  rawStdout?: NodeJS.WritableStream;
   /** How the SDK side is loaded (tests count it); default: `import("./server")`. */
   loadServer?: () => Promise<typeof import("./server")>;
 }
@@ -99,6 +102,8 @@ export async function runMcp(opts: McpOptions, deps: Deps, io: McpIo): Promise<v
       return server;
     })());
   const transport = new FastStdioTransport(io.stdin, io.stdout, service.callTool, {
+    ...(io.route ? { route: io.route } : {}),
+    ...(io.rawStdout ? { fastOut: io.rawStdout } : {}),
     onSdkNeeded: (request) => {
       // The SDK still gets that initialize (its session state), when it loads for something else.
       if (request.method === "initialize" && request.id === io.answeredInitializeId?.()) return;

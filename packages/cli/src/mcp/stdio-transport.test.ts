@@ -6,6 +6,7 @@ import { GatewayError, type GatewayClient } from "../gateway-client/gateway-clie
 import { buildMcpServer } from "./server";
 import { FastStdioTransport, plainToolCall } from "./stdio-transport";
 import { errorResult, successResult } from "./tool-calls";
+import { answerInitializeEarly } from "./early-initialize";
 
 const parseMessage = (value: unknown) => JSONRPCMessageSchema.parse(value);
 const CARD = { id: "3f1c0b9e-0000-4000-8000-000000000001", title: "Ünïcode \"quoted\" \\ card", comments: [{ body: "line\nbreak" }], n: 1.5 };
@@ -144,5 +145,31 @@ describe("the stdio transport's tools/call fast path", () => {
     for (const result of [successResult(CARD, false), successResult(CARD, true), errorResult("Do this next.")]) {
       expect(JSON.stringify(CallToolResultSchema.parse(result))).toBe(JSON.stringify(result));
     }
+  });
+
+  it("after the early initialize, reads stdin without the forwarding hop and keeps the order", async () => {
+    const stdin = new PassThrough();
+    const out = new PassThrough();
+    let stdout = "";
+    out.on("data", (c: Buffer) => (stdout += c.toString()));
+    const early = answerInitializeEarly(stdin, out, () => undefined);
+    const init = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "0" } } });
+    stdin.write(`${init}\n${JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })}\n`);
+    await early.firstMessage;
+    let forwardedAfter = 0;
+    const transport = new FastStdioTransport(early.stdin, early.stdout, async (name) => errorResult(name), { parseMessage, route: early.route, fastOut: early.rawStdout });
+    const seen: Array<{ id?: unknown; method?: string }> = [];
+    transport.onmessage = (m) => seen.push(m as { id?: unknown; method?: string });
+    transport.listen();
+    await new Promise((resolve) => setImmediate(resolve));
+    early.stdin.on("data", () => forwardedAfter++);
+    stdin.write(`${call(2, "first")}\n${JSON.stringify({ jsonrpc: "2.0", id: 3, method: "ping" })}\n`);
+    stdin.write(`${call(4, "second")}\n`);
+    await transport.start();
+    for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(forwardedAfter).toBe(0);
+    expect(seen.map((m) => m.method)).toEqual(["initialize", "notifications/initialized", "ping"]);
+    const ids = stdout.split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { id: number }).id);
+    expect(ids).toEqual([1, 2, 4]);
   });
 });

@@ -57,6 +57,8 @@ export class FastStdioTransport implements Transport {
   private pending: Buffer | undefined;
   private listening = false;
   private started = false;
+  private closed = false;
+  private routed = false;
   /** Messages read before the SDK connected (JSON-parsed, not yet checked). */
   private waiting: unknown[] = [];
   private readonly inFlight = new Map<RequestId, { cancelled: boolean }>();
@@ -70,6 +72,10 @@ export class FastStdioTransport implements Transport {
       parseMessage?: (value: unknown) => JSONRPCMessage;
       /** A request is waiting for the SDK, which is not connected yet. */
       onSdkNeeded?: (request: { id: unknown; method: string }) => void;
+      /** Where stdin's chunks can come straight from, once `stdin` holds nothing unread (early-initialize.ts). */
+      route?: (sink: (chunk: Buffer) => void) => void;
+      /** Where plain calls' answers go (default: stdout); never the SDK's duplicate initialize answer. */
+      fastOut?: NodeJS.WritableStream;
     } = {},
   ) {}
 
@@ -99,6 +105,7 @@ export class FastStdioTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.stdin.off("data", this.onData);
     this.stdin.off("error", this.onStreamError);
     if (this.stdin.listenerCount("data") === 0) this.stdin.pause();
@@ -113,16 +120,17 @@ export class FastStdioTransport implements Transport {
     return this.write(`${JSON.stringify(message)}\n`);
   }
 
-  private write(line: string): Promise<void> {
+  private write(line: string, out: NodeJS.WritableStream = this.stdout): Promise<void> {
     return new Promise((resolve) => {
-      if (this.stdout.write(line)) resolve();
-      else this.stdout.once("drain", resolve);
+      if (out.write(line)) resolve();
+      else out.once("drain", resolve);
     });
   }
 
   private readonly onStreamError = (error: Error) => this.onerror?.(error);
 
   private readonly onData = (chunk: Buffer | string) => {
+    if (this.closed) return;
     const data = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
     const buffer = this.pending ? Buffer.concat([this.pending, data]) : data;
     if (buffer.length > MAX_BUFFER_BYTES) {
@@ -139,7 +147,17 @@ export class FastStdioTransport implements Transport {
       this.onLine(line);
     }
     this.pending = start < buffer.length ? buffer.subarray(start) : undefined;
+    this.routeWhenDrained();
   };
+
+  /** Skips the stdin stream's own hop once everything it held has been read (order kept). */
+  private routeWhenDrained(): void {
+    if (this.routed || !this.options.route) return;
+    const stream = this.stdin as Partial<{ readableLength: number; writableLength: number }>;
+    if ((stream.readableLength ?? 0) !== 0 || (stream.writableLength ?? 0) !== 0) return;
+    this.routed = true;
+    this.options.route(this.onData);
+  }
 
   private onLine(line: string): void {
     let parsed: unknown;
@@ -188,7 +206,7 @@ export class FastStdioTransport implements Transport {
     Promise.resolve()
       .then(() => this.callTool(name, args))
       .then(
-        (result) => (call.cancelled ? undefined : this.write(`${JSON.stringify({ result, jsonrpc: "2.0", id })}\n`)),
+        (result) => (call.cancelled ? undefined : this.write(`${JSON.stringify({ result, jsonrpc: "2.0", id })}\n`, this.options.fastOut)),
         (error: { code?: unknown; message?: string; data?: unknown }) => {
           if (call.cancelled) return undefined;
           const code = Number.isSafeInteger(error.code) ? (error.code as number) : INTERNAL_ERROR;
