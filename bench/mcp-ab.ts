@@ -59,11 +59,50 @@ const opNames = (arg("ops") ?? "get_card").split(",");
 const n = Number(arg("n") ?? 600);
 const warmup = Number(arg("warmup") ?? 50);
 const withPeer = process.argv.includes("--peer");
+/** --fresh=k: k fresh children per entry (alternated), 100 sequential get_card each from connect on, no warm-up. */
+const fresh = Number(arg("fresh") ?? 0);
 /** --cpu-prof: each MCP child writes a profile to bench-results/prof/ (see bench/cpuprofile-summary.ts). */
 const childArgs = process.argv.includes("--cpu-prof") ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, "bench-results/prof")}`] : [];
 if (entries.length < 1) {
-  console.error("usage: node --import tsx bench/mcp-ab.ts --entries=packages/cli/dist-base/cli.js,packages/cli/dist/cli.js [--ops=get_card] [--n=600] [--peer]");
+  console.error("usage: node --import tsx bench/mcp-ab.ts --entries=packages/cli/node_modules/.ab/base/cli.js,packages/cli/dist/cli.js [--ops=get_card] [--n=600] [--peer] [--threads] [--cpu-prof] [--fresh=6]");
   process.exit(2);
+}
+
+/**
+ * What a session sees from its start: the first call right after `initialize`, and p50/p99/max
+ * over 100 sequential calls, next to a REST call on a new connection from this warm process.
+ */
+async function freshSessions(gatewayUrl: string, token: string, restOp: Parameters<typeof callOp>[1]): Promise<void> {
+  const rows: Record<string, { first: number[]; p50: number[]; p99: number[]; max: number[] }> = {};
+  const row = (name: string) => (rows[name] ??= { first: [], p50: [], p99: [], max: [] });
+  for (let i = 0; i < 50; i++) await callOp(gatewayUrl, restOp, i);
+  for (let r = 0; r < fresh; r++) {
+    for (const [k, entry] of entries.entries()) {
+      const t = performance.now();
+      await callOp(gatewayUrl, restOp, r, 1000 + r * entries.length + k); // a new Agent: a new connection
+      row("REST, new connection").first.push(performance.now() - t);
+      const child = await connectStdio(process.execPath, [...childArgs, join(ROOT, entry), "mcp"], mcpEnv(gatewayUrl, token));
+      const get = mcpOps(sandbox, child).find((o) => o.op === "get_card")!.call!;
+      const times: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        const t0 = performance.now();
+        await get(i);
+        times.push(performance.now() - t0);
+      }
+      await child.close();
+      const s = summarise(times);
+      const w = row(entry);
+      w.first.push(times[0]!);
+      w.p50.push(s.p50);
+      w.p99.push(s.p99);
+      w.max.push(s.max);
+    }
+  }
+  const med = (xs: number[]) => (xs.length ? summarise(xs).p50.toFixed(1) : "—");
+  console.log(`\nfresh sessions: ${fresh} per entry, 100 sequential get_card each (medians over the sessions)`);
+  console.log("| way | first call ms | p50 ms | p99 ms | max ms |");
+  console.log("|---|---|---|---|---|");
+  for (const [name, w] of Object.entries(rows)) console.log(`| ${name} | ${med(w.first)} | ${med(w.p50)} | ${med(w.p99)} | ${med(w.max)} |`);
 }
 
 const started = await startTsServer<Omit<SandboxInfo, "pid" | "child">>(join(ROOT, "bench/servers/sandbox.ts"), { TASKER_SANDBOX_RATE_LIMIT_PER_MIN: "1000000" });
@@ -90,6 +129,7 @@ try {
     const ops = peerOps(sandbox, peer);
     ways.push({ name: "peer", pid: peer.pid, call: (op, i) => ops.find((o) => o.op === op)!.call!(i) as Promise<unknown> });
   }
+  if (fresh) await freshSessions(g.url, cred.token, rest.find((o) => o.op === "get_card")!.http!.op);
   for (const op of opNames) {
     const times: number[][] = ways.map(() => []);
     const cpu = ways.map(() => 0);
