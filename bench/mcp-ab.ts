@@ -23,7 +23,7 @@ import { connectStdio, type StdioServer } from "./lib/mcp-client.ts";
 import { mcpEnv, mcpOps } from "./legs/mcp-stdio.ts";
 import { peerOps, startPeer } from "./legs/peer.ts";
 import { callOp } from "./lib/http.ts";
-import { killAllNow } from "./lib/children.ts";
+import { killAllNow, track } from "./lib/children.ts";
 import { summarise } from "./lib/stats.ts";
 import type { SandboxInfo } from "./lib/context.ts";
 import { readdirSync, readFileSync } from "node:fs";
@@ -106,6 +106,7 @@ async function freshSessions(gatewayUrl: string, token: string, restOp: Paramete
 }
 
 const started = await startTsServer<Omit<SandboxInfo, "pid" | "child">>(join(ROOT, "bench/servers/sandbox.ts"), { TASKER_SANDBOX_RATE_LIMIT_PER_MIN: "1000000" });
+track(started.child); // else the sandbox outlives the run
 const sandbox: SandboxInfo = { ...started.info, pid: started.child.pid!, child: started.child };
 const children: StdioServer[] = [];
 try {
