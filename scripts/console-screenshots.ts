@@ -103,9 +103,9 @@ async function visit(page: Page, url: string, name: string): Promise<void> {
 }
 
 const written: string[] = [];
-async function shot(page: Page, name: string): Promise<void> {
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   const file = path.join(OUT, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true, animations: "disabled", caret: "hide" });
+  await page.screenshot({ path: file, fullPage, animations: "disabled", caret: "hide" });
   written.push(file);
 }
 
@@ -226,7 +226,7 @@ async function main(): Promise<void> {
     await shot(phone, "agent-360");
     await phone.getByRole("button", { name: "Revoke agent" }).click();
     await phone.getByRole("dialog").waitFor();
-    await shot(phone, "revoke-dialog-360");
+    await shot(phone, "revoke-dialog-360", false); // the modal and what it covers, not the whole page behind it
     await phone.getByRole("button", { name: "Keep the agent" }).click();
 
     // A platform admin (Launcher would post this JWT; here it is pasted into the field)

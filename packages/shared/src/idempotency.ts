@@ -1,8 +1,7 @@
 import { z } from "zod";
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
-export const IDEMPOTENCY_HEADER = "Idempotency-Key";
-export const IDEMPOTENT_REPLAYED_HEADER = "Idempotent-Replayed";
+export { IDEMPOTENCY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from "./idempotency-headers";
 export const idempotencyKeySchema = z
   .string()
   .regex(IDEMPOTENCY_KEY_PATTERN, "8–128 characters of [A-Za-z0-9._:-]")

@@ -1,5 +1,6 @@
 import type { Agent, IncomingHttpHeaders, IncomingMessage } from "node:http";
-import { IDEMPOTENCY_HEADER, IDEMPOTENT_REPLAYED_HEADER, ROUTES, routePath, type ErrorCode } from "@nodedc/shared";
+import type { ErrorCode } from "@nodedc/shared";
+import { IDEMPOTENCY_HEADER, IDEMPOTENT_REPLAYED_HEADER, ROUTES, routePath } from "../contract-leaves";
 import { redactSecrets } from "../errors";
 
 /**

@@ -29,6 +29,16 @@ export interface EarlyIo {
   stdout: Writable;
   /** Settles once the first message was seen (and answered, if it was initialize) or stdin ended. */
   firstMessage: Promise<void>;
+  /** The id of the initialize request answered here, if one was: it needs nothing more from the SDK right away. */
+  answeredInitializeId: () => string | number | null;
+  /**
+   * From now on, hand stdin's chunks to `sink` instead of through `stdin` (a PassThrough hop
+   * per message). Call it only once `stdin` holds nothing unread, so the order is kept; the
+   * end of input still arrives on `stdin`.
+   */
+  route: (sink: (chunk: Buffer) => void) => void;
+  /** The real stdout, for answers that can never be the SDK's duplicate initialize answer. */
+  rawStdout: NodeJS.WritableStream;
 }
 
 /**
@@ -41,10 +51,16 @@ export function answerInitializeEarly(stdin: NodeJS.ReadableStream, stdout: Node
   let decided = false;
   let earlyId: string | number | null = null;
   let earlyAnswer: string | null = null;
+  let answeredId: string | number | null = null;
   let firstSeen!: () => void;
   const firstMessage = new Promise<void>((resolve) => (firstSeen = resolve));
 
+  let sink: ((chunk: Buffer) => void) | null = null;
   const onData = (chunk: Buffer | string) => {
+    if (sink) {
+      sink(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+      return;
+    }
     forward.write(chunk);
     if (decided) return;
     buffered += chunk.toString();
@@ -55,6 +71,7 @@ export function answerInitializeEarly(stdin: NodeJS.ReadableStream, stdout: Node
       const message = JSON.parse(buffered.slice(0, newline).replace(/\r$/, "")) as { id?: string | number; method?: string; params?: { protocolVersion?: unknown } };
       if (message.method === "initialize" && (typeof message.id === "string" || typeof message.id === "number")) {
         earlyId = message.id;
+        answeredId = message.id;
         earlyAnswer = JSON.stringify({ result: initializeResult(message.params?.protocolVersion), jsonrpc: "2.0", id: message.id });
         stdout.write(`${earlyAnswer}\n`);
       }
@@ -92,5 +109,14 @@ export function answerInitializeEarly(stdin: NodeJS.ReadableStream, stdout: Node
       else stdout.once("drain", () => callback());
     },
   });
-  return { stdin: forward, stdout: filtered, firstMessage };
+  return {
+    stdin: forward,
+    stdout: filtered,
+    firstMessage,
+    answeredInitializeId: () => answeredId,
+    route: (to) => {
+      sink = to;
+    },
+    rawStdout: stdout,
+  };
 }

@@ -29,6 +29,9 @@ export async function startMcp(argv: string[]): Promise<void> {
   await runMcp({ profile }, createDeps(), {
     stdin: early.stdin,
     stdout: early.stdout,
+    answeredInitializeId: early.answeredInitializeId,
+    route: early.route,
+    rawStdout: early.rawStdout,
     exit: (exitCode) => process.exit(exitCode),
     onSignal: (signal, handler) => {
       onSignal[signal] = handler;

@@ -1,4 +1,4 @@
-import { TOOL_FACTS, TOOL_NAMES, annotationsOf } from "@nodedc/shared";
+import { TOOL_FACTS, TOOL_NAMES, annotationsOf } from "../contract-leaves";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 
 /**

@@ -1,124 +1,31 @@
-import { MCP_INSTRUCTIONS, type SessionGrant } from "@nodedc/shared";
+import { MCP_INSTRUCTIONS } from "@nodedc/shared";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import { GatewayError, GatewayUnreachableError, type GatewayClient } from "../gateway-client/gateway-client";
-import { explainGatewayFailure } from "../gateway-client/error-messages";
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { SERVER_CAPABILITIES, SERVER_INFO } from "./early-initialize";
-import { fallbackTools } from "./fallback-tools";
-import { forwardToolCall, isWriteToolName, TokenUnavailableError } from "./tool-calls";
-import { toMcpTools } from "./tool-conversion";
+import { createToolService, type McpServerDeps, type ToolListSource, type ToolService } from "./tool-service";
 
-export interface McpServerDeps {
-  gateway: GatewayClient | null;
-  gatewayUrl: string | null;
-  notConfigured: string;
-  /** Grants known without the network (pairing), refreshed from the gateway on demand. */
-  knownGrants: SessionGrant[];
-  cache: { read(): Promise<Tool[] | null>; write(tools: Tool[]): Promise<void> };
-  log: (line: string) => void;
-  sleep?: (ms: number) => Promise<void>;
-  toolListTimeoutMs?: number;
-}
-
-type ToolListSource = "gateway" | "cache" | "builtin";
+export type { McpServerDeps } from "./tool-service";
 
 /**
  * The stdio MCP server, side-effect free until connected. `initialize` never waits on the
  * network (the SDK answers it from the constructor options); the tool list is fetched in
- * the background once connected (`prefetchTools`) and awaited by `tools/list` only.
+ * the background once connected (`prefetchTools`) and awaited by `tools/list` only. The
+ * tools themselves live in tool-service.ts (no SDK); pass `service` to wrap an existing one.
  */
-export function buildMcpServer(deps: McpServerDeps): {
+export function buildMcpServer(
+  deps: McpServerDeps,
+  service: ToolService = createToolService(deps),
+): {
   server: Server;
   /** Starts fetching the tool list (call once connected, so nothing delays `initialize`). */
   prefetchTools: () => void;
   toolListSource: () => ToolListSource | null;
+  /** The tools/call handler itself, for the transport's fast path (stdio-transport.ts). */
+  callTool: (name: string, args: Record<string, unknown>) => Promise<CallToolResult>;
 } {
   const server = new Server({ ...SERVER_INFO }, { capabilities: { ...SERVER_CAPABILITIES }, instructions: MCP_INSTRUCTIONS });
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  let served: { tools: Tool[]; source: ToolListSource } | null = null;
-
-  const fetchLive = async (): Promise<Tool[]> => {
-    if (!deps.gateway) throw new TokenUnavailableError(deps.notConfigured);
-    const response = await deps.gateway.listTools(deps.toolListTimeoutMs ?? 10_000);
-    const tools = toMcpTools(response.body);
-    if (!tools) throw new Error("the gateway's tool list has an unexpected shape");
-    await deps.cache.write(tools).catch((error: Error) => deps.log(`could not cache the tool list: ${error.message}`));
-    return tools;
-  };
-
-  const loadTools = async (): Promise<{ tools: Tool[]; source: ToolListSource }> => {
-    try {
-      return { tools: await fetchLive(), source: "gateway" };
-    } catch (error) {
-      const reason =
-        error instanceof GatewayError || error instanceof GatewayUnreachableError
-          ? explainGatewayFailure(error, { gatewayUrl: deps.gatewayUrl ?? "(unknown)" })
-          : (error as Error).message;
-      const cached = await deps.cache.read();
-      deps.log(`tool list from ${cached ? "the local cache" : "the built-in list"}: ${reason}`);
-      return cached ? { tools: cached, source: "cache" } : { tools: fallbackTools(), source: "builtin" };
-    }
-  };
-
-  let pending: Promise<{ tools: Tool[]; source: ToolListSource }> | null = null;
-
-  server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const loaded = await (pending ?? loadTools());
-    pending = null;
-    served = loaded;
-    return { tools: loaded.tools };
-  });
-
-  /** After the gateway answers again, replace an offline list and tell the client. */
-  const refreshIfOffline = () => {
-    if (!served || served.source === "gateway") return;
-    const before = JSON.stringify(served.tools);
-    fetchLive()
-      .then(async (tools) => {
-        served = { tools, source: "gateway" };
-        if (JSON.stringify(tools) !== before) await server.sendToolListChanged();
-      })
-      .catch(() => undefined);
-  };
-
-  const grants = async (): Promise<SessionGrant[]> => {
-    try {
-      const session = await deps.gateway?.agentSession();
-      const fresh = (session?.body as { grants?: SessionGrant[] } | undefined)?.grants;
-      if (Array.isArray(fresh)) return fresh;
-    } catch {
-      // offline or revoked: what pairing recorded is the best we have
-    }
-    return deps.knownGrants;
-  };
-
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
-    const name = request.params.name;
-    const result = await forwardToolCall(
-      {
-        gateway: deps.gateway,
-        gatewayUrl: deps.gatewayUrl,
-        notConfigured: deps.notConfigured,
-        grants,
-        sleep,
-        log: deps.log,
-        isWriteTool: (tool) => {
-          const known = served?.tools.find((t) => t.name === tool);
-          return known?.annotations?.readOnlyHint === false || isWriteToolName(tool);
-        },
-      },
-      name,
-      (request.params.arguments ?? {}) as Record<string, unknown>,
-    );
-    if (!result.isError) refreshIfOffline();
-    return result;
-  });
-
-  return {
-    server,
-    prefetchTools: () => {
-      pending ??= loadTools();
-    },
-    toolListSource: () => served?.source ?? null,
-  };
+  server.setRequestHandler(ListToolsRequestSchema, () => service.listTools());
+  server.setRequestHandler(CallToolRequestSchema, (request) => service.callTool(request.params.name, (request.params.arguments ?? {}) as Record<string, unknown>));
+  service.onToolListChanged(() => server.sendToolListChanged());
+  return { server, prefetchTools: service.prefetchTools, toolListSource: service.toolListSource, callTool: service.callTool };
 }

@@ -1,4 +1,5 @@
-import { WRITE_TOOL_NAMES, type SessionGrant } from "@nodedc/shared";
+import type { SessionGrant } from "@nodedc/shared";
+import { WRITE_TOOL_NAMES } from "../contract-leaves";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { explainGatewayFailure } from "../gateway-client/error-messages";
 import { GatewayError, GatewayUnreachableError, type GatewayClient } from "../gateway-client/gateway-client";
@@ -28,15 +29,18 @@ const MAX_READ_ATTEMPTS = 2;
 const MAX_WAIT_MS = 5_000;
 const RETRYABLE_WRITE_CODES = new Set(["tasker_unavailable", "internal", "idempotency_in_progress"]);
 
+// Keys in the order the SDK's CallToolResultSchema puts them (_meta, content, structuredContent,
+// isError): the transport's fast path writes these objects as they are, byte for byte what the
+// SDK would have written after its own check (stdio-transport.test.ts).
 export function errorResult(text: string): CallToolResult {
-  return { isError: true, content: [{ type: "text", text }] };
+  return { content: [{ type: "text", text }], isError: true };
 }
 
 export function successResult(result: Record<string, unknown>, replayed: boolean): CallToolResult {
   return {
+    ...(replayed ? { _meta: { "nodedc-tasker/idempotent-replayed": true } } : {}),
     content: [{ type: "text", text: JSON.stringify(result) }],
     structuredContent: result,
-    ...(replayed ? { _meta: { "nodedc-tasker/idempotent-replayed": true } } : {}),
   };
 }
 

@@ -2,7 +2,6 @@ import type { Deps } from "../factory";
 import type { ProfileContext } from "../config/profile-context";
 import { redactSecrets } from "../errors";
 import type { LiveToken } from "./live-token";
-import { rotateProfileToken } from "./rotate-profile-token";
 import { rotationDue } from "./rotation-schedule";
 
 export interface AutoRotation {
@@ -23,6 +22,8 @@ export function createAutoRotation(deps: Deps, ctx: ProfileContext, live: LiveTo
   async function rotate(): Promise<void> {
     const held = await live.current();
     if (!held || held.source === "env") return;
+    // loaded when a rotation is due only: it parses the gateway's answer with the contract's zod schema
+    const { rotateProfileToken } = await import("./rotate-profile-token");
     const outcome = await rotateProfileToken(deps, ctx, { onlyIfDue: true, expectedTokenId: live.tokenId, held: { token: held.token, source: held.source } });
     switch (outcome.kind) {
       case "rotated":

@@ -1,4 +1,4 @@
-import { LIMITS } from "@nodedc/shared";
+import { LIMITS } from "../contract-leaves";
 import type { Profile } from "../config/profiles";
 
 /**

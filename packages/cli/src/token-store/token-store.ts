@@ -1,4 +1,4 @@
-import { isWellFormedAgentToken } from "@nodedc/shared";
+import { isWellFormedAgentToken } from "../contract-leaves";
 import { DEFAULT_PROFILE } from "../config/profiles";
 import { CliError } from "../errors";
 import { deleteFileToken, readFileToken, writeFileToken } from "./file-store";

@@ -1,6 +1,14 @@
 import { CARD_IDENTIFIER_PATTERN, TOOL_SPECS } from "@nodedc/shared";
 import { listSessionsOfCard } from "../sessions/session-store";
-import { loadProjectMeta, loadProjectMetaAndCard, resolveCardById } from "./project-context";
+import {
+  forgetIdentifier,
+  identifierStillNames,
+  loadProjectMeta,
+  loadProjectMetaAndCard,
+  rememberedCardId,
+  resolveCard,
+  resolveCardById,
+} from "./project-context";
 import { presentActivity, presentCard, presentComment } from "./presenters";
 import { defineTool } from "./tool-definition";
 
@@ -18,7 +26,26 @@ export const getCardTool = defineTool({
         listSessionsOfCard(deps.sql, args.project_id, cardId),
       ]);
     let meta, item, comments, activity, sessions;
-    if (CARD_IDENTIFIER_PATTERN.test(args.card)) {
+    const remembered = CARD_IDENTIFIER_PATTERN.test(args.card) ? rememberedCardId(deps, args.project_id, args.card) : undefined;
+    if (remembered) {
+      // An identifier seen before: its UUID's requests go out at once with the metadata (one
+      // round), and are used only if Tasker's item is still what the identifier names;
+      // otherwise (or if that fetch failed) the lookup by identifier decides, as below.
+      const pendingItem = deps.tasker.getWorkItem(ctx.call, args.project_id, remembered);
+      const pendingDetails = details(remembered);
+      pendingItem.catch(() => {});
+      pendingDetails.catch(() => {});
+      meta = await loadProjectMeta(deps, ctx, args.project_id);
+      const fetched = await pendingItem.catch(() => null);
+      if (fetched && identifierStillNames(meta, args.card, fetched)) {
+        item = fetched;
+        [comments, activity, sessions] = await pendingDetails;
+      } else {
+        forgetIdentifier(deps, args.project_id, args.card);
+        item = await resolveCard(deps, ctx, meta, args.card);
+        [comments, activity, sessions] = await details(item.id);
+      }
+    } else if (CARD_IDENTIFIER_PATTERN.test(args.card)) {
       // By identifier the UUID comes from the lookup: it goes out with the metadata (one
       // round), then comments and activity (a second).
       ({ meta, item } = await loadProjectMetaAndCard(deps, ctx, args.project_id, args.card));

@@ -1,6 +1,6 @@
 import { CARD_IDENTIFIER_PATTERN } from "@nodedc/shared";
 import { HttpError } from "../http/http-error";
-import type { TaskerWorkItem } from "../tasker/types";
+import type { TaskerAdapter, TaskerWorkItem } from "../tasker/types";
 import { isTaskerError } from "../tasker/errors";
 import type { ProjectMeta } from "./presenters";
 import type { ToolCallContext, ToolDeps } from "./tool-definition";
@@ -23,6 +23,46 @@ export async function loadProjectMeta(deps: ToolDeps, ctx: ToolCallContext, proj
 
 export function cardNotFound(ref: string): HttpError {
   return HttpError.notFound(`no card ${ref} in this project; find cards with search_cards (ids and identifiers of other projects are not visible here)`);
+}
+
+/**
+ * `PROJ-123` → the UUID it last resolved to, per adapter (so per Tasker), bounded. Only a
+ * hint to send a card's requests by UUID in the first round (get_card): every use is
+ * checked against the item Tasker answers (project, sequence number, the project's current
+ * identifier), and anything else falls back to the lookup by identifier. Plane never reuses
+ * a sequence number (PLANE_API §3), so a hint can only go stale, never point elsewhere unseen.
+ */
+const resolvedIdentifiers = new WeakMap<TaskerAdapter, Map<string, string>>();
+const MAX_REMEMBERED_IDENTIFIERS = 10_000;
+const identifierKey = (projectId: string, ref: string) => `${projectId.toLowerCase()} ${ref.toUpperCase()}`;
+
+function rememberIdentifier(deps: ToolDeps, projectId: string, ref: string, item: TaskerWorkItem): void {
+  if (!CARD_IDENTIFIER_PATTERN.test(ref)) return;
+  let known = resolvedIdentifiers.get(deps.tasker);
+  if (!known) resolvedIdentifiers.set(deps.tasker, (known = new Map()));
+  const key = identifierKey(projectId, ref);
+  known.delete(key); // re-inserted last: the map drops its oldest entries first
+  known.set(key, item.id);
+  if (known.size > MAX_REMEMBERED_IDENTIFIERS) known.delete(known.keys().next().value!);
+}
+
+/** The UUID `ref` (a `PROJ-123`) resolved to before in this project, if any. */
+export function rememberedCardId(deps: ToolDeps, projectId: string, ref: string): string | undefined {
+  return resolvedIdentifiers.get(deps.tasker)?.get(identifierKey(projectId, ref));
+}
+
+export function forgetIdentifier(deps: ToolDeps, projectId: string, ref: string): void {
+  resolvedIdentifiers.get(deps.tasker)?.delete(identifierKey(projectId, ref));
+}
+
+/** Whether `item`, fetched by a remembered UUID, is what the identifier `ref` names in this project now. */
+export function identifierStillNames(meta: ProjectMeta, ref: string, item: TaskerWorkItem): boolean {
+  const dash = ref.lastIndexOf("-");
+  return (
+    ref.slice(0, dash).toUpperCase() === meta.project.identifier.toUpperCase() &&
+    item.project_id === meta.project.id &&
+    item.sequence_id === Number(ref.slice(dash + 1))
+  );
 }
 
 /** Starts Tasker's lookup of a card UUID or `PROJ-123`; whether it is of this project is checked by acceptCard. */
@@ -56,8 +96,10 @@ async function acceptCard(meta: ProjectMeta, ref: string, lookup: () => Promise<
  * Resolves a card UUID or `PROJ-123` to a work item OF THIS PROJECT. A card that exists in
  * another project answers exactly like a card that does not exist: nothing leaks.
  */
-export function resolveCard(deps: ToolDeps, ctx: ToolCallContext, meta: ProjectMeta, ref: string): Promise<TaskerWorkItem> {
-  return acceptCard(meta, ref, () => lookupCard(deps, ctx, meta.project.id, ref));
+export async function resolveCard(deps: ToolDeps, ctx: ToolCallContext, meta: ProjectMeta, ref: string): Promise<TaskerWorkItem> {
+  const item = await acceptCard(meta, ref, () => lookupCard(deps, ctx, meta.project.id, ref));
+  rememberIdentifier(deps, meta.project.id, ref, item);
+  return item;
 }
 
 /**
@@ -71,7 +113,9 @@ export async function loadProjectMetaAndCard(deps: ToolDeps, ctx: ToolCallContex
   const pendingItem = lookupCard(deps, ctx, projectId, ref);
   pendingItem.catch(() => {}); // read (or deliberately ignored) only after the metadata
   const meta = await pendingMeta;
-  return { meta, item: await acceptCard(meta, ref, () => pendingItem) };
+  const item = await acceptCard(meta, ref, () => pendingItem);
+  rememberIdentifier(deps, meta.project.id, ref, item);
+  return { meta, item };
 }
 
 /** resolveCard for a UUID: needs no project metadata, so it can run alongside loading it. */

@@ -20,7 +20,7 @@ const clock: Clock = {
 const ITEM = "GET /projects/{id}/work-items/{id}/";
 const COMMENTS = "GET /projects/{id}/work-items/{id}/comments/";
 const ACTIVITIES = "GET /projects/{id}/work-items/{id}/activities/";
-const BY_IDENTIFIER = "GET /work-items/DEMO-2/";
+const lookup = (ref: string) => `GET /work-items/${ref}/`;
 const SEARCH = "GET /work-items/search/";
 const LIST = "GET /projects/{id}/work-items/";
 const OWNER_RIGHT = ["GET /projects/{id}/members/", "GET /members/"];
@@ -57,8 +57,27 @@ describe("warm metadata", () => {
     await rounds("get_card", card, [[ITEM, COMMENTS, ACTIVITIES]]);
   });
 
-  it("get_card by identifier: the lookup, then comments and activity (two rounds)", async () => {
-    await rounds("get_card", byIdentifier, [[BY_IDENTIFIER], [COMMENTS, ACTIVITIES]]);
+  it("get_card by identifier: the lookup, then comments and activity (two rounds); once seen, by its UUID in one", async () => {
+    const first = await rounds("get_card", { project_id: DEMO, card: "DEMO-3" }, [[lookup("DEMO-3")], [COMMENTS, ACTIVITIES]]);
+    const again = await rounds("get_card", { project_id: DEMO, card: "DEMO-3" }, [[ITEM, COMMENTS, ACTIVITIES]]);
+    expect(again.body.result).toEqual(first.body.result);
+    expect(first.body.result.card.id).toBe(FIXTURE.cards.demo3);
+  });
+
+  it("a remembered identifier whose item Tasker no longer shows falls back to the lookup, and answers like any missing card", async () => {
+    const ref = { project_id: DEMO, card: "DEMO-5" };
+    await ok(t.call(agent, "get_card", ref));
+    const missing = await t.call(agent, "get_card", { project_id: DEMO, card: "DEMO-999" });
+    t.stack.sandbox.store.archiveWorkItem(FIXTURE.cards.demo5, true);
+    try {
+      const gone = await expectRounds(t.stack.sandbox, () => t.call(agent, "get_card", ref), [[ITEM, COMMENTS, ACTIVITIES], [lookup("DEMO-5")]]);
+      expect(gone.status).toBe(404);
+      expect(gone.body.error.message.replace("DEMO-5", "X")).toBe(missing.body.error.message.replace("DEMO-999", "X"));
+    } finally {
+      t.stack.sandbox.store.archiveWorkItem(FIXTURE.cards.demo5, false);
+    }
+    // The hint was dropped: the next call looks the identifier up again.
+    await rounds("get_card", ref, [[lookup("DEMO-5")], [COMMENTS, ACTIVITIES]]);
   });
 
   it("search_cards: Plane's search and the first page in one round; without a query only the page", async () => {
@@ -77,8 +96,11 @@ describe("metadata expired (cold)", () => {
     await rounds("get_card", card, [OWNER_RIGHT, [...METADATA, ITEM, COMMENTS, ACTIVITIES]]);
   });
 
-  it("get_card by identifier: the owner's right, then metadata with the lookup, then comments and activity", async () => {
-    await rounds("get_card", byIdentifier, [OWNER_RIGHT, [...METADATA, BY_IDENTIFIER], [COMMENTS, ACTIVITIES]]);
+  it("get_card by identifier: the owner's right, then metadata with the lookup, then comments and activity; once seen, two rounds", async () => {
+    const ref = { project_id: DEMO, card: "DEMO-4" };
+    await rounds("get_card", ref, [OWNER_RIGHT, [...METADATA, lookup("DEMO-4")], [COMMENTS, ACTIVITIES]]);
+    offset += TTL_MS + 1;
+    await rounds("get_card", ref, [OWNER_RIGHT, [...METADATA, ITEM, COMMENTS, ACTIVITIES]]);
   });
 
   it("search_cards: the owner's right, then metadata, search and the first page together", async () => {
