@@ -20,11 +20,12 @@ RUN pnpm --filter @nodedc/gateway build \
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4100
 # Without a ceiling V8 lets the old generation grow lazily to ~230–245 MB under 200
-# concurrent callers; with these it stays under 150 MB at the same calls/s. An 8 MB young
-# generation (4 before) scavenges half as often: get_card's CPU per call fell to ~0.84×
-# for +13 MB RSS under 200 callers (138 MB); 16 MB went over 150 MB (docs/PERFORMANCE.md).
+# concurrent callers; with these it stays under 150 MB at the same calls/s. A larger young
+# generation scavenges less often: in a same-run A/B, 8 MB (4 before) took get_card's CPU
+# per call to ~0.84×, but the full pnpm bench then measured 152.7 MB under 200 callers,
+# over the 150 MB target; 6 MB measured 143.7 MB (docs/PERFORMANCE.md).
 # pnpm bench starts its gateway with exactly this line (bench/lib/gateway-process.ts reads it).
-ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=8"
+ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=6"
 WORKDIR /app
 COPY --from=build /out /app
 USER node
