@@ -4,7 +4,7 @@
  * one undici Pool to the sandbox, postgres.js, answering the gateway's four tool routes with
  * the Tasker requests the gateway makes for them, each set in one round:
  *   get_card     admit statement → item ‖ comments ‖ activities (by UUID) → audit, batched
- *   search_cards admit statement → the search request → audit, batched
+ *   search_cards admit statement → search ‖ the project's work items → audit, batched
  *   create_card  ONE statement (admit + idempotency claim + the audit event, committed: durable
  *                before Tasker is written) → POST work-items → the answer stored in the
  *                idempotency record before it is sent (awaited, synchronous_commit off, as the
@@ -133,9 +133,13 @@ async function run(tool: string, a: Record<string, unknown>, key: string | undef
     }
     case "search_cards": {
       await admit(tool);
-      const found = await taskerJson("GET", `${ws}/work-items/search/?search=${encodeURIComponent(String(a.query ?? ""))}&limit=${Number(a.limit ?? 20)}&project_id=${project}&workspace_search=false`);
+      // the gateway's two requests, in one round: the search ‖ the project's work items (for their details)
+      const [found, items] = await Promise.all([
+        taskerJson("GET", `${ws}/work-items/search/?search=${encodeURIComponent(String(a.query ?? ""))}&limit=100&project_id=${project}&workspace_search=false`),
+        taskerJson("GET", `${ws}/projects/${project}/work-items/?per_page=100`),
+      ]);
       auditLater({ id: randomUUID(), tool, details: JSON.stringify({ query: a.query }) });
-      return found;
+      return { found, items };
     }
     case "create_card":
       return write(tool, key, { title: String(a.title) }, () =>
