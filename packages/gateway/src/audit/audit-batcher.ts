@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Sql } from "postgres";
 import type { AuditEventInput } from "./audit-event";
 import { insertAuditEvents, type AuditRowInput, auditRowOf } from "./audit-insert";
@@ -53,7 +52,7 @@ export function createAuditBatcher(sql: Sql, options: { maxBatch?: number } = {}
   return {
     add(event) {
       return new Promise((resolve, reject) => {
-        queue.push({ row: auditRowOf(event, randomUUID()), resolve, reject });
+        queue.push({ row: auditRowOf(event), resolve, reject });
         if (!running) {
           running = true;
           setImmediate(() => void drain());

@@ -2,6 +2,7 @@ import type { Sql, TransactionSql } from "postgres";
 import type { AuditEventInput } from "./audit-event";
 import type { AuditRow } from "./audit-query";
 import { toStorableText } from "@nodedc/shared";
+import { auditEventId } from "./event-id";
 
 /** The INSERTs of audit events, one row or many in one statement. */
 type Db = Sql | TransactionSql;
@@ -43,7 +44,7 @@ const text = (value: string | null | undefined): string | null => (value == null
 /** One audit_events row as inserted, every text storable (ids are made here, so a batch maps its rows back exactly). */
 export type AuditRowInput = Omit<AuditRow, "occurred_at" | "cursor_ts">;
 
-export function auditRowOf(event: AuditEventInput, id: string): AuditRowInput {
+export function auditRowOf(event: AuditEventInput, id: string = auditEventId()): AuditRowInput {
   return {
     id,
     actor_type: event.actor_type,

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Sql, TransactionSql } from "postgres";
 import { createAuditBatcher } from "./audit-batcher";
 import { auditRowOf, insertAuditEvents } from "./audit-insert";
@@ -28,7 +27,7 @@ export interface RecordAudit {
 }
 
 export async function recordAudit(sql: AuditDb, event: AuditEventInput): Promise<AuditWritten> {
-  const [row] = await insertAuditEvents(sql, [auditRowOf(event, randomUUID())]);
+  const [row] = await insertAuditEvents(sql, [auditRowOf(event)]);
   return row!;
 }
 
